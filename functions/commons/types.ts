@@ -1,0 +1,70 @@
+/**
+ * The data that flows through the publish-video state machine. Each state adds its result under its own key
+ * (ResultPath), so a redriven state finds everything it needs in its original input.
+ */
+
+/** The uploaded object that started the workflow. */
+export interface SourceObject {
+  bucket: string;
+  key: string;
+  /** Present when the source bucket is versioned (it is, in the stack). */
+  versionId?: string;
+  etag: string;
+  size: number;
+}
+
+/** Execution input, written by the start-publish function. */
+export interface PublishRequest {
+  assetId: string;
+  /** Unique per source version: the execution name, and the prefix of this publish's outputs. */
+  publishId: string;
+  source: SourceObject;
+}
+
+/** What ProbeSource learned about the source (stored under `$.media`). */
+export interface SourceMedia {
+  durationSeconds: number;
+  /** Displayed width/height: rotation already applied, so a phone video shot upright is portrait here. */
+  width: number;
+  height: number;
+  frameRate: number;
+  videoCodec: string;
+  hasAudio: boolean;
+  audioCodec?: string;
+  container: string;
+}
+
+/** One video rung of the ladder as encoded. */
+export interface Rendition {
+  name: string;
+  width: number;
+  height: number;
+  maxBitrate: number;
+  codec: string;
+}
+
+/** What the transcode step returns (SendTaskSuccess output, stored under `$.transcode`). */
+export interface TranscodeResult {
+  jobId: string;
+  /** s3:// URI of the CMAF HLS master playlist: the MediaPackage VOD source. */
+  hlsManifest: string;
+  /** s3:// URI of the CMAF DASH manifest. */
+  dashManifest: string;
+  /** s3:// URI of the poster frame. */
+  poster: string;
+  /** s3:// URI of the folder holding the trick-play thumbnail tiles. */
+  trickplay: string;
+  durationSeconds: number;
+  renditions: Rendition[];
+  /** The renditions as a DynamoDB AttributeValue list, so the catalogue write can stay a direct integration. */
+  renditionsAttribute: { L: { M: Record<string, { S: string } | { N: string }> }[] };
+}
+
+/** What RegisterAsset returns (stored under `$.packaging`). */
+export interface PackagingResult {
+  mediaPackageAssetId: string;
+  playback: { hls: string; dash: string };
+  thumbnails: { poster: string; trickplay: string };
+  /** CloudFront paths to invalidate: this asset's prefixes, never the whole distribution. */
+  invalidationPaths: string[];
+}
