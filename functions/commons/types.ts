@@ -7,8 +7,8 @@
 export interface SourceObject {
   bucket: string;
   key: string;
-  /** Present when the source bucket is versioned (it is, in the stack). */
-  versionId?: string;
+  /** The object version; '' for an unversioned bucket (the catalogue write needs a string either way). */
+  versionId: string;
   etag: string;
   size: number;
 }

@@ -126,7 +126,12 @@ describe('publish-video state machine (the real ASL file, run by aws-local-stepf
       // Assess: the failure is recorded everywhere an operator looks
       expect(failed.status).toBe('FAILED');
       expect(failed.error).toContain('States.NoChoiceMatched');
-      expect(failed.entered.slice(-4)).toEqual(['RecordFailure', 'SendToDeadLetterQueue', 'NotifyFailure', 'AwaitRedrive']);
+      expect(failed.entered.slice(-4)).toEqual([
+        'RecordFailure',
+        'SendToDeadLetterQueue',
+        'NotifyFailure',
+        'AwaitRedrive',
+      ]);
       expect(failed.retried.filter((name) => name === step).length).toBeGreaterThanOrEqual(3);
       expect(world.item()).toMatchObject({
         status: 'FAILED',
@@ -260,7 +265,11 @@ describe('publish-video state machine (the real ASL file, run by aws-local-stepf
     // Prepare: a newer publish took ownership of the record while this one was transcoding
     const world = new PublishVideoWorld();
     world.answer('InvalidateCache', () => {
-      world.catalogue.set(SAMPLE_REQUEST.assetId, { assetId: SAMPLE_REQUEST.assetId, status: 'TRANSCODING', publishId: 'newer' });
+      world.catalogue.set(SAMPLE_REQUEST.assetId, {
+        assetId: SAMPLE_REQUEST.assetId,
+        status: 'TRANSCODING',
+        publishId: 'newer',
+      });
       return Promise.resolve({ Invalidation: { Id: 'I1' } });
     });
 

@@ -188,7 +188,10 @@ export class PublishVideoWorld {
     const execution = machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: Object.fromEntries(
-          stateNames.map((name) => [name, (params: Record<string, unknown>) => this.call(name, params)]),
+          stateNames.map((name) => [
+            name,
+            async (params: unknown) => (await this.call(name, params as Record<string, unknown>)) as Json,
+          ]),
         ),
         retryIntervalOverrides: Object.fromEntries(stateNames.map((name) => [name, 0])),
       },
@@ -202,7 +205,7 @@ export class PublishVideoWorld {
         StateMachine: { Id: STATE_MACHINE_ARN, Name: 'vodflow-test-publish-video' },
         State: { EnteredTime: '2026-11-21T05:00:01.000Z' },
         Task: { Token: `token-${this.redriveCount}` },
-      } as never,
+      },
     });
     let outcome: Pick<RunOutcome, 'status' | 'output' | 'error'>;
     try {
@@ -217,7 +220,9 @@ export class PublishVideoWorld {
     }
     const failed = [...events].reverse().find((event) => event.type === 'StateFailed');
     this.lastFailure =
-      outcome.status === 'FAILED' && failed?.state ? { state: failed.state.name, input: failed.state.input } : undefined;
+      outcome.status === 'FAILED' && failed?.state
+        ? { state: failed.state.name, input: failed.state.input }
+        : undefined;
     return {
       ...outcome,
       events,
@@ -246,7 +251,10 @@ export class PublishVideoWorld {
         return SAMPLE_PACKAGING;
       case 'InvalidateCache':
         this.invalidations.push(params);
-        return { Location: 'https://cloudfront.amazonaws.com/x', Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'InProgress' } };
+        return {
+          Location: 'https://cloudfront.amazonaws.com/x',
+          Invalidation: { Id: 'I2J0I21PCUYOIK', Status: 'InProgress' },
+        };
       case 'RecordAsset':
       case 'MarkPublished':
       case 'RecordRejection':
@@ -278,14 +286,15 @@ export class PublishVideoWorld {
     const key = unmarshall(params.Key as Record<string, AttributeValue>) as { assetId: string };
     const names = (params.ExpressionAttributeNames ?? {}) as Record<string, string>;
     const values = unmarshall((params.ExpressionAttributeValues ?? {}) as Record<string, AttributeValue>);
-    const item: CatalogueItem = { ...(this.catalogue.get(key.assetId) ?? { assetId: key.assetId }) };
-    if (params.ConditionExpression === 'publishId = :publishId' && item.publishId !== values[':publishId']) {
+    const item = new Map<string, unknown>(Object.entries(this.catalogue.get(key.assetId) ?? { assetId: key.assetId }));
+    const condition = params.ConditionExpression as string | undefined;
+    if (condition === 'publishId = :publishId' && item.get('publishId') !== values[':publishId']) {
       throw namedError('DynamoDB.ConditionalCheckFailedException', 'The conditional request failed');
     }
-    if (params.ConditionExpression !== undefined && params.ConditionExpression !== 'publishId = :publishId') {
-      throw new Error(`fake does not understand condition ${String(params.ConditionExpression)}`);
+    if (condition !== undefined && condition !== 'publishId = :publishId') {
+      throw new Error(`fake does not understand condition ${condition}`);
     }
-    const expression = String(params.UpdateExpression).replace(/\s+/g, ' ');
+    const expression = (params.UpdateExpression as string).replace(/\s+/g, ' ');
     const resolve = (token: string) => names[token] ?? token;
     const clauses = expression.split(/\b(?=SET |REMOVE |ADD )/);
     for (const clause of clauses) {
@@ -297,19 +306,19 @@ export class PublishVideoWorld {
           const notExists = /^if_not_exists\(\s*([^,]+),\s*([^)]+)\)$/.exec(source);
           const attribute = resolve(target);
           if (notExists) {
-            if (item[attribute] === undefined) item[attribute] = values[notExists[2]!.trim()];
+            if (!item.has(attribute)) item.set(attribute, values[notExists[2]!.trim()]);
           } else {
-            item[attribute] = values[source];
+            item.set(attribute, values[source]);
           }
         }
       } else if (verb === 'REMOVE') {
-        for (const target of body.split(',')) delete item[resolve(target.trim())];
+        for (const target of body.split(',')) item.delete(resolve(target.trim()));
       } else if (verb === 'ADD') {
         const [target, source] = body.trim().split(' ') as [string, string];
         const attribute = resolve(target);
-        item[attribute] = Number(item[attribute] ?? 0) + Number(values[source]);
+        item.set(attribute, Number(item.get(attribute) ?? 0) + Number(values[source]));
       }
     }
-    this.catalogue.set(key.assetId, item);
+    this.catalogue.set(key.assetId, Object.fromEntries(item));
   }
 }

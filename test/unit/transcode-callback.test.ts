@@ -1,0 +1,220 @@
+import '../support/function-env';
+import {
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNServiceException,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { InvalidEvent } from '../../functions/commons/errors';
+import type { TranscodeJobRecord } from '../../functions/commons/transcode-job-record';
+import { handler } from '../../functions/transcode-callback/handler';
+import canceled from '../../events/mediaconvert/canceled.json';
+import complete from '../../events/mediaconvert/complete.json';
+import failed from '../../events/mediaconvert/error.json';
+import foreignJob from '../../events/mediaconvert/complete-foreign-job.json';
+import statusUpdate from '../../events/mediaconvert/status-update.json';
+
+const sfn = mockClient(SFNClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+const correlationId = '5e0f3c1b2a4d6e8f0a1b2c3d4e5f6a7b';
+const prefix = 's3://vodflow-dev-media/assets/4f9c2b7e1a6d4e0c9b3a/4f9c2b7e1a6d4e0c9b3a-0123456789abcdef/';
+const record: TranscodeJobRecord = {
+  correlationId,
+  taskToken: 'AQCEAAAAKgAAAAMAAAAAAAAAAeExampleTaskToken',
+  assetId: '4f9c2b7e1a6d4e0c9b3a',
+  publishId: '4f9c2b7e1a6d4e0c9b3a-0123456789abcdef',
+  destinationPrefix: prefix,
+  templateVersion: 'publish-cmaf.v1',
+  renditions: [
+    { name: '1080p', width: 1920, height: 1080, maxBitrate: 6_000_000, codec: 'h264' },
+    { name: '720p', width: 1280, height: 720, maxBitrate: 3_500_000, codec: 'h264' },
+  ],
+  expiresAt: 1795316400,
+};
+
+function jobIsKnown(): void {
+  dynamo.on(GetCommand, { Key: { correlationId } }).resolves({ Item: record });
+}
+
+describe('transcode-callback', () => {
+  beforeEach(() => {
+    sfn.reset();
+    dynamo.reset();
+    sfn.onAnyCommand().resolves({});
+    dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(DeleteCommand).resolves({});
+  });
+
+  it('answers COMPLETE with SendTaskSuccess carrying the outputs, then forgets the token', async () => {
+    // Prepare
+    jobIsKnown();
+
+    // Act
+    const result = await handler(complete);
+
+    // Assess
+    expect(result).toEqual({ outcome: 'succeeded' });
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'vodflow-test-transcode-jobs',
+      Key: { correlationId },
+      ConsistentRead: true,
+    });
+    const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(sent?.taskToken).toBe(record.taskToken);
+    expect(JSON.parse(sent?.output ?? '{}')).toEqual({
+      jobId: '1795230000000-a1b2c3',
+      hlsManifest: `${prefix}cmaf/clip.m3u8`,
+      dashManifest: `${prefix}cmaf/clip.mpd`,
+      poster: `${prefix}poster/clip_poster.0000001.jpg`,
+      trickplay: `${prefix}cmaf/`,
+      durationSeconds: 30.03,
+      renditions: record.renditions,
+      renditionsAttribute: {
+        L: [
+          {
+            M: {
+              name: { S: '1080p' },
+              width: { N: '1920' },
+              height: { N: '1080' },
+              maxBitrate: { N: '6000000' },
+              codec: { S: 'h264' },
+            },
+          },
+          {
+            M: {
+              name: { S: '720p' },
+              width: { N: '1280' },
+              height: { N: '720' },
+              maxBitrate: { N: '3500000' },
+              codec: { S: 'h264' },
+            },
+          },
+        ],
+      },
+    });
+    expect(dynamo).toHaveReceivedCommandWith(DeleteCommand, {
+      TableName: 'vodflow-test-transcode-jobs',
+      Key: { correlationId },
+    });
+  });
+
+  it('answers ERROR with SendTaskFailure carrying MediaConvert code and message', async () => {
+    jobIsKnown();
+
+    await expect(handler(failed)).resolves.toEqual({ outcome: 'failed' });
+
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: record.taskToken,
+      error: 'MediaConvertJobFailed',
+      cause:
+        'MediaConvert job 1795230000000-a1b2c3 failed with error 1030: Video codec [indeo4] is not a supported input video codec',
+    });
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    expect(dynamo).toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it('answers CANCELED with SendTaskFailure', async () => {
+    jobIsKnown();
+
+    await handler(canceled);
+
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: record.taskToken,
+      error: 'MediaConvertJobCanceled',
+      cause: 'MediaConvert job 1795230000000-a1b2c3 was canceled',
+    });
+  });
+
+  it('answers STATUS_UPDATE with a heartbeat and writes the progress to the catalogue', async () => {
+    jobIsKnown();
+
+    await expect(handler(statusUpdate)).resolves.toEqual({ outcome: 'heartbeat' });
+
+    expect(sfn).toHaveReceivedCommandWith(SendTaskHeartbeatCommand, { taskToken: record.taskToken });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'vodflow-test-catalogue',
+      Key: { assetId: record.assetId },
+      ConditionExpression: 'publishId = :publishId',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':publishId': record.publishId,
+        ':status': 'TRANSCODING',
+        ':job': { id: '1795230000000-a1b2c3', progress: 42 },
+      }) as unknown,
+    });
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it('keeps heart-beating when a newer publish owns the catalogue record', async () => {
+    jobIsKnown();
+    dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+
+    await expect(handler(statusUpdate)).resolves.toEqual({ outcome: 'heartbeat' });
+    expect(sfn).toHaveReceivedCommand(SendTaskHeartbeatCommand);
+  });
+
+  it('ignores jobs vodflow did not submit', async () => {
+    await expect(handler(foreignJob)).resolves.toEqual({ outcome: 'ignored' });
+
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('ignores jobs whose execution is no longer waiting (token already answered or expired)', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    await expect(handler(complete)).resolves.toEqual({ outcome: 'ignored' });
+
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('treats a timed-out token as stale: no throw, token forgotten', async () => {
+    jobIsKnown();
+    sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} }));
+
+    await expect(handler(complete)).resolves.toEqual({ outcome: 'stale' });
+
+    expect(dynamo).toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it('throws on throttling so EventBridge retries the event, and keeps the token', async () => {
+    jobIsKnown();
+    const throttled = new SFNServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      message: 'Rate exceeded',
+      $metadata: {},
+    });
+    sfn.on(SendTaskSuccessCommand).rejects(throttled);
+
+    await expect(handler(complete)).rejects.toThrow('Rate exceeded');
+
+    expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it('fails the task when a COMPLETE event lacks the outputs the workflow needs', async () => {
+    jobIsKnown();
+    const incomplete = structuredClone(complete);
+    incomplete.detail.outputGroupDetails = incomplete.detail.outputGroupDetails.filter(
+      (group) => group.type !== 'FILE_GROUP',
+    );
+
+    await expect(handler(incomplete)).resolves.toEqual({ outcome: 'failed' });
+
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: record.taskToken,
+      error: 'TranscodeOutputsMissing',
+      cause: 'job 1795230000000-a1b2c3 completed without a poster',
+    });
+  });
+
+  it('rejects an event that is not from MediaConvert', async () => {
+    await expect(handler({ source: 'aws.s3', detail: {} })).rejects.toThrow(InvalidEvent);
+  });
+});
