@@ -1,5 +1,5 @@
 import { BadRequestException, ProbeCommand, type ProbeResult } from '@aws-sdk/client-mediaconvert';
-import { mediaConvert } from '../commons/clients';
+import { mediaConvert } from '../commons/clients/media-convert';
 import { SourceRejected } from '../commons/errors';
 
 /**

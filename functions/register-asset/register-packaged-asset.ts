@@ -4,7 +4,7 @@ import {
   NotFoundException,
   type EgressEndpoint,
 } from '@aws-sdk/client-mediapackage-vod';
-import { mediaPackageVod } from '../commons/clients';
+import { mediaPackageVod } from '../commons/clients/media-package-vod';
 import { logger } from '../commons/logger';
 import { AssetNotYetPlayable, PackagingFailed } from './packaging-errors';
 

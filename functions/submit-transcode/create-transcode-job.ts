@@ -1,5 +1,5 @@
 import { CreateJobCommand, type JobSettings } from '@aws-sdk/client-mediaconvert';
-import { mediaConvert } from '../commons/clients';
+import { mediaConvert } from '../commons/clients/media-convert';
 
 export interface TranscodeJobRequest {
   settings: JobSettings;

@@ -6,7 +6,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../commons/clients';
+import { stepFunctions } from '../commons/clients/step-functions';
 import type { TranscodeResult } from '../commons/types';
 
 /** The execution no longer waits on this token (timed out, aborted, or redriven with a new token). */

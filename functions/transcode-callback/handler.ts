@@ -22,7 +22,13 @@ async function answer(detail: JobStateDetail, record: TranscodeJobRecord): Promi
       await sendHeartbeat(taskToken);
       const progress = Math.min(99, Math.max(0, Math.round(detail.jobProgress?.jobPercentComplete ?? 0)));
       const { assetId, publishId } = record;
-      await recordTranscodeProgress({ table: config.catalogueTable, assetId, publishId, jobId: detail.jobId, progress });
+      await recordTranscodeProgress({
+        table: config.catalogueTable,
+        assetId,
+        publishId,
+        jobId: detail.jobId,
+        progress,
+      });
       return 'heartbeat';
     }
     case 'COMPLETE': {

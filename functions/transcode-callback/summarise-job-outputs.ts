@@ -25,8 +25,9 @@ function folderOf(uri: string): string {
 
 /**
  * Turns a COMPLETE event into the Transcode state's result: where the CMAF manifests, the poster and the
- * trick-play tiles are, how long the output is, and the rungs that were encoded (the ones planned at submit,
- * with the sizes MediaConvert reports when it reports them).
+ * trick-play tiles are, how long the output is, and the rungs that were encoded. The rungs are the ones planned
+ * at submit (MediaConvert encodes exactly the sizes it is given); the event's per-output details are not matched
+ * by position, because the CMAF group also reports audio and trick-play outputs among them.
  */
 export function summariseJobOutputs(detail: JobStateDetail, record: TranscodeJobRecord): TranscodeResult {
   const groups = detail.outputGroupDetails ?? [];
@@ -45,14 +46,10 @@ export function summariseJobOutputs(detail: JobStateDetail, record: TranscodeJob
     );
   }
 
-  const videoOutputs = (cmaf?.outputDetails ?? []).filter((output) => output.videoDetails?.heightInPx);
-  const renditions = record.renditions.map((planned, index) => {
-    const actual = videoOutputs[index]?.videoDetails;
-    return actual?.widthInPx && actual.heightInPx
-      ? { ...planned, width: actual.widthInPx, height: actual.heightInPx }
-      : planned;
-  });
-  const durationMs = Math.max(0, ...groups.flatMap((group) => group.outputDetails ?? []).map((o) => o.durationInMs ?? 0));
+  const durationMs = Math.max(
+    0,
+    ...groups.flatMap((group) => group.outputDetails ?? []).map((o) => o.durationInMs ?? 0),
+  );
 
   return {
     jobId: detail.jobId,
@@ -61,7 +58,7 @@ export function summariseJobOutputs(detail: JobStateDetail, record: TranscodeJob
     poster,
     trickplay: folderOf(hlsManifest),
     durationSeconds: durationMs / 1000,
-    renditions,
-    renditionsAttribute: { L: renditions.map(renditionAttribute) },
+    renditions: record.renditions,
+    renditionsAttribute: { L: record.renditions.map(renditionAttribute) },
   };
 }

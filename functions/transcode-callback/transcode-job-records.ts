@@ -1,9 +1,11 @@
 import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../commons/clients';
+import { dynamo } from '../commons/clients/dynamo';
 import type { TranscodeJobRecord } from '../commons/transcode-job-record';
 
 export async function findJobRecord(table: string, correlationId: string): Promise<TranscodeJobRecord | undefined> {
-  const { Item } = await dynamo.send(new GetCommand({ TableName: table, Key: { correlationId }, ConsistentRead: true }));
+  const { Item } = await dynamo.send(
+    new GetCommand({ TableName: table, Key: { correlationId }, ConsistentRead: true }),
+  );
   return Item as TranscodeJobRecord | undefined;
 }
 

@@ -126,6 +126,8 @@ export class PublishVideoWorld {
   readonly notifications: Notification[] = [];
   readonly invalidations: Record<string, unknown>[] = [];
   readonly lambdaCalls: { state: string; input: Record<string, unknown> }[] = [];
+  /** Every request a state sent, as Step Functions resolved its Parameters. */
+  readonly requests: { state: string; params: Record<string, unknown> }[] = [];
   readonly executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${SAMPLE_REQUEST.publishId}`;
   private readonly injected = new Map<string, Injected>();
   private readonly overrides = new Map<string, StateHandler>();
@@ -232,6 +234,7 @@ export class PublishVideoWorld {
   }
 
   private async call(state: string, params: Record<string, unknown>): Promise<unknown> {
+    this.requests.push({ state, params: structuredClone(params) });
     const injected = this.injected.get(state);
     if (injected && injected.times > 0) {
       injected.times -= 1;

@@ -40,7 +40,7 @@ describe('register-asset', () => {
     expect(mediaPackage).toHaveReceivedCommandWith(CreateAsset, {
       Id: input.publishId,
       PackagingGroupId: 'vodflow-test',
-      SourceArn: `arn:aws:s3:::vodflow-dev-media/assets/${input.assetId}/${input.publishId}/cmaf/clip.m3u8`,
+      SourceArn: `arn:aws:s3:::vodflow-dev-media/assets/${input.assetId}/${input.publishId}/cmaf/index.m3u8`,
       SourceRoleArn: 'arn:aws:iam::123456789012:role/vodflow-test-mediapackage-source',
       ResourceId: input.publishId,
       Tags: { application: 'vodflow', assetId: input.assetId },
@@ -52,7 +52,7 @@ describe('register-asset', () => {
         dash: 'https://d111111abcdef8.cloudfront.net/out/v1/aa11/dd44/ee55/clip.mpd',
       },
       thumbnails: {
-        poster: `https://d111111abcdef8.cloudfront.net/assets/${input.assetId}/${input.publishId}/poster/clip_poster.0000001.jpg`,
+        poster: `https://d111111abcdef8.cloudfront.net/assets/${input.assetId}/${input.publishId}/poster/poster.0000001.jpg`,
         trickplay: `https://d111111abcdef8.cloudfront.net/assets/${input.assetId}/${input.publishId}/cmaf/`,
       },
       invalidationPaths: ['/out/v1/aa11/bb22/cc33/*', '/out/v1/aa11/dd44/ee55/*', `/assets/${input.assetId}/*`],

@@ -70,9 +70,9 @@ describe('transcode-callback', () => {
     expect(sent?.taskToken).toBe(record.taskToken);
     expect(JSON.parse(sent?.output ?? '{}')).toEqual({
       jobId: '1795230000000-a1b2c3',
-      hlsManifest: `${prefix}cmaf/clip.m3u8`,
-      dashManifest: `${prefix}cmaf/clip.mpd`,
-      poster: `${prefix}poster/clip_poster.0000001.jpg`,
+      hlsManifest: `${prefix}cmaf/index.m3u8`,
+      dashManifest: `${prefix}cmaf/index.mpd`,
+      poster: `${prefix}poster/poster.0000001.jpg`,
       trickplay: `${prefix}cmaf/`,
       durationSeconds: 30.03,
       renditions: record.renditions,
