@@ -17,8 +17,11 @@ export function assetIdFor(bucket: string, key: string): string {
  * The execution name, unique per object version: a duplicate event for the same version gives the same name, so
  * Step Functions refuses to start it twice. At most 57 characters of `0-9A-Za-z-_` (the limit is 80).
  */
-export function publishIdFor(assetId: string, source: Pick<SourceObject, 'bucket' | 'key' | 'versionId' | 'etag'>) {
-  const version = source.versionId !== undefined && source.versionId !== '' ? source.versionId : source.etag;
+export function publishIdFor(
+  assetId: string,
+  source: Pick<SourceObject, 'bucket' | 'key' | 'versionId' | 'etag'>,
+): string {
+  const version = source.versionId !== '' ? source.versionId : source.etag;
   return `${assetId}-${sha256(`${source.bucket}\n${source.key}\n${version}`).slice(0, 16)}`;
 }
 
