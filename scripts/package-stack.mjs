@@ -32,7 +32,8 @@ const result = spawnSync(
     '--region',
     region,
     '--param',
-    `cdnPublicKeyPem=${readFileSync(publicKeyPath, 'utf8')}`,
+    // serverless v3 keeps only the first line of a --param value: newlines travel as spaces (see serverless.yml).
+    `cdnPublicKeyPem=${readFileSync(publicKeyPath, 'utf8').trim().replace(/\n/g, ' ')}`,
   ],
   { stdio: 'inherit', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
 );
@@ -50,4 +51,6 @@ for (const file of readdirSync('.serverless').filter((name) => name.endsWith('.z
   console.log(`  ${(statSync(join('.serverless', file)).size / 1024).toFixed(1).padStart(8)} KiB  ${file}`);
 }
 if (machine) console.log(`state machine: ${machine.Properties.StateMachineName ?? 'publish-video'} (STANDARD)`);
-console.log(`\ndeploy with: npx serverless deploy --stage ${stage} --param="cdnPublicKeyPem=$(cat ${publicKeyPath})"`);
+console.log(
+  `\ndeploy with: npx serverless deploy --stage ${stage} --param="cdnPublicKeyPem=$(tr '\\n' ' ' < ${publicKeyPath})"`,
+);

@@ -1,0 +1,309 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Packages the real serverless.yml (`serverless package`, no AWS credentials needed) and queries the generated
+ * CloudFormation template. Stack tests call packageStack() once, in beforeAll.
+ */
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+export const STAGE = 'test';
+export const REGION = 'us-east-1';
+export const SERVICE = 'vodflow';
+export const PREFIX = `${SERVICE}-${STAGE}`;
+export const STATE_MACHINE_NAME = `${PREFIX}-publish-video`;
+
+/** Budget for one packaging run; a beforeAll that calls packageStack() should allow ~180 s. */
+export const PACKAGE_TIMEOUT_MS = 120_000;
+const LOCK_WAIT_MS = 150_000;
+/** serverless-esbuild builds in <repo>/.esbuild: two runs at once (parallel jest workers) would clobber it. */
+const LOCK_DIR = join(tmpdir(), 'vodflow-serverless-package.lock');
+
+export type Intrinsic = Record<string, unknown>;
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+}
+
+export interface CfnTemplate {
+  Resources: Record<string, CfnResource>;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+  Parameters?: Record<string, { Type: string; AllowedPattern?: string; ConstraintDescription?: string }>;
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: unknown;
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: unknown;
+  NotResource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Where a statement lives: `<LogicalId>` plus the kind of document (identity, trust, resource or key policy). */
+export interface LocatedStatement {
+  logicalId: string;
+  kind: 'identity' | 'trust' | 'resource' | 'key';
+  statement: PolicyStatement;
+}
+
+export interface PackagedStack {
+  template: CfnTemplate;
+  /** The public key PEM passed as the cdnPublicKeyPem parameter. */
+  publicKeyPem: string;
+  /** Wall-clock time of `serverless package`, for the report. */
+  packageMillis: number;
+}
+
+/** A throwaway RSA public key (SPKI PEM), as CloudFront trusted key groups require. */
+export function throwawayPublicKeyPem(): string {
+  const { publicKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  return publicKey;
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+async function withPackageLock<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        // A lock older than any run can be is left over from a killed process.
+        if (Date.now() - statSync(LOCK_DIR).mtimeMs > PACKAGE_TIMEOUT_MS + 30_000)
+          rmSync(LOCK_DIR, { force: true, recursive: true });
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() > deadline) throw new Error('timed out waiting for another `serverless package` run to finish');
+      await sleep(200);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(LOCK_DIR, { force: true, recursive: true });
+  }
+}
+
+function runServerless(args: string[]): Promise<void> {
+  const bin = require.resolve('serverless/bin/serverless.js', { paths: [REPO_ROOT] });
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let settled = false;
+    const kill = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => {
+      kill();
+      finish(new Error(`serverless ${args[0] ?? ''} timed out after ${PACKAGE_TIMEOUT_MS} ms\n${output.slice(-4000)}`));
+    }, PACKAGE_TIMEOUT_MS);
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      // After a build error serverless prints its error report and then may never exit (esbuild's service stays up).
+      if (/^Environment: /m.test(output)) {
+        setTimeout(() => {
+          kill();
+          finish(new Error(`serverless ${args[0] ?? ''} failed\n${output.slice(-4000)}`));
+        }, 1000);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (error) => {
+      finish(error);
+    });
+    child.on('exit', (code) => {
+      if (code === 0) finish();
+      else finish(new Error(`serverless ${args[0] ?? ''} exited with ${String(code)}\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+/**
+ * `serverless package --stage test` of the repository's serverless.yml into a temporary directory, with a throwaway
+ * playback key, and the generated update-stack template. The PEM goes in with its newlines turned into spaces, the
+ * way docs/deploy.md tells operators to pass it (a --param value cannot hold newlines).
+ */
+export async function packageStack(): Promise<PackagedStack> {
+  const publicKeyPem = throwawayPublicKeyPem();
+  const outputDir = mkdtempSync(join(tmpdir(), 'vodflow-package-'));
+  try {
+    const started = Date.now();
+    await withPackageLock(() =>
+      runServerless([
+        'package',
+        '--stage',
+        STAGE,
+        '--region',
+        REGION,
+        '--package',
+        outputDir,
+        `--param=cdnPublicKeyPem=${publicKeyPem.trim().replace(/\n/g, ' ')}`,
+      ]),
+    );
+    const packageMillis = Date.now() - started;
+    const template = JSON.parse(
+      readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    ) as CfnTemplate;
+    return { template, publicKeyPem, packageMillis };
+  } finally {
+    rmSync(outputDir, { force: true, recursive: true });
+  }
+}
+
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+export function resource(template: CfnTemplate, logicalId: string): CfnResource {
+  const found = template.Resources[logicalId];
+  if (found === undefined) throw new Error(`the template has no resource ${logicalId}`);
+  return found;
+}
+
+export function properties(template: CfnTemplate, logicalId: string): Record<string, unknown> {
+  return resource(template, logicalId).Properties ?? {};
+}
+
+export function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === type);
+}
+
+/** `{ Ref: X }` / `{ Fn::GetAtt: [X, Attr] }` as compact strings, for readable assertions. */
+export function describeReference(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const intrinsic = value as Intrinsic;
+  if (typeof intrinsic.Ref === 'string') return `Ref:${intrinsic.Ref}`;
+  const getAtt = intrinsic['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt.length === 2) return `GetAtt:${String(getAtt[0])}.${String(getAtt[1])}`;
+  return undefined;
+}
+
+interface PolicyDocument {
+  Statement: PolicyStatement | PolicyStatement[];
+}
+
+/** Every policy statement in the template: IAM roles and policies, bucket, queue and topic policies, key policies. */
+export function allPolicyStatements(template: CfnTemplate): LocatedStatement[] {
+  const located: LocatedStatement[] = [];
+  const add = (logicalId: string, kind: LocatedStatement['kind'], document: unknown) => {
+    if (document === undefined) return;
+    for (const statement of asArray((document as PolicyDocument).Statement))
+      located.push({ logicalId, kind, statement });
+  };
+  for (const [logicalId, candidate] of Object.entries(template.Resources)) {
+    const props = candidate.Properties ?? {};
+    switch (candidate.Type) {
+      case 'AWS::IAM::Role':
+        add(logicalId, 'trust', props.AssumeRolePolicyDocument);
+        for (const policy of asArray(props.Policies as { PolicyDocument: unknown }[] | undefined)) {
+          add(logicalId, 'identity', policy.PolicyDocument);
+        }
+        break;
+      case 'AWS::IAM::Policy':
+      case 'AWS::IAM::ManagedPolicy':
+      case 'AWS::IAM::RolePolicy':
+        add(logicalId, 'identity', props.PolicyDocument);
+        break;
+      case 'AWS::S3::BucketPolicy':
+      case 'AWS::SQS::QueuePolicy':
+      case 'AWS::SNS::TopicPolicy':
+        add(logicalId, 'resource', props.PolicyDocument);
+        break;
+      case 'AWS::KMS::Key':
+        add(logicalId, 'key', props.KeyPolicy);
+        break;
+      default:
+        break;
+    }
+  }
+  return located;
+}
+
+/** The identity-policy statements of one IAM role. */
+export function roleStatements(template: CfnTemplate, roleLogicalId: string): PolicyStatement[] {
+  const role = resource(template, roleLogicalId);
+  if (role.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is a ${role.Type}, not an IAM role`);
+  return allPolicyStatements(template)
+    .filter((entry) => entry.logicalId === roleLogicalId && entry.kind === 'identity')
+    .map((entry) => entry.statement);
+}
+
+/** The services a role's trust policy lets assume it. */
+export function trustedServices(template: CfnTemplate, roleLogicalId: string): string[] {
+  return allPolicyStatements(template)
+    .filter((entry) => entry.logicalId === roleLogicalId && entry.kind === 'trust')
+    .flatMap((entry) => asArray((entry.statement.Principal as { Service?: string | string[] } | undefined)?.Service));
+}
+
+/** Logical id of the role a function runs with (functions reference their role with Fn::GetAtt [Role, Arn]). */
+export function functionRole(template: CfnTemplate, functionLogicalId: string): string {
+  const role = describeReference(properties(template, functionLogicalId).Role);
+  const match = /^GetAtt:(\w+)\.Arn$/.exec(role ?? '');
+  if (!match?.[1]) throw new Error(`${functionLogicalId} does not reference a role of this stack: ${String(role)}`);
+  return match[1];
+}
+
+/**
+ * Evaluates the string intrinsics CloudFormation resolves without deploying (Fn::Join, Fn::Split, Fn::Select, and
+ * Ref of a template parameter given in `parameters`), e.g. to see the exact PEM CloudFront will receive.
+ */
+export function evaluateStatic(value: unknown, parameters: Record<string, string> = {}): unknown {
+  const evaluate = (item: unknown): unknown => evaluateStatic(item, parameters);
+  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (Array.isArray(value)) return value.map(evaluate);
+  const intrinsic = value as Intrinsic;
+  if (intrinsic['Fn::Join'] !== undefined) {
+    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown];
+    return (evaluate(parts) as unknown[]).map(String).join(separator);
+  }
+  if (intrinsic['Fn::Split'] !== undefined) {
+    const [separator, source] = intrinsic['Fn::Split'] as [string, unknown];
+    return String(evaluate(source)).split(separator);
+  }
+  if (intrinsic['Fn::Select'] !== undefined) {
+    const [index, list] = intrinsic['Fn::Select'] as [number | string, unknown];
+    return (evaluate(list) as unknown[])[Number(index)];
+  }
+  const parameter = typeof intrinsic.Ref === 'string' ? parameters[intrinsic.Ref] : undefined;
+  if (parameter !== undefined) return parameter;
+  throw new Error(`cannot evaluate ${JSON.stringify(value)} without deploying`);
+}
