@@ -2,6 +2,9 @@ import type { ProbeResult, Track } from '@aws-sdk/client-mediaconvert';
 import { SourceRejected } from '../commons/errors';
 import type { SourceMedia } from '../commons/types';
 
+/** MediaConvert cannot encode a picture side shorter than this. */
+const MIN_PICTURE_SIDE = 32;
+
 export interface SourceLimits {
   maxDurationSeconds: number;
   maxBytes: number;
@@ -48,6 +51,12 @@ export function describeSourceMedia(result: ProbeResult | undefined, limits: Sou
   const height = video.VideoProperties?.Height;
   if (!isPositive(width) || !isPositive(height)) {
     throw new SourceRejected('no-video', 'the video stream has no picture size');
+  }
+  if (width < MIN_PICTURE_SIDE || height < MIN_PICTURE_SIDE) {
+    throw new SourceRejected(
+      'too-small',
+      `the video is ${width}x${height}: both sides must be at least ${MIN_PICTURE_SIDE} pixels`,
+    );
   }
   const durationSeconds = container.Duration ?? video.Duration;
   if (!isPositive(durationSeconds)) {

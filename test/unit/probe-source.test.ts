@@ -145,6 +145,18 @@ describe('probe-source', () => {
     expect(error.message).toBe('the video lasts 3601 s, above the limit of 3600 s');
   });
 
+  it('rejects a picture too small to encode', async () => {
+    const tiny = structuredClone(landscape);
+    const video = tiny.Container?.Tracks?.[0]?.VideoProperties;
+    if (video) Object.assign(video, { Width: 24, Height: 16 });
+    probeAnswers(tiny);
+
+    const error = await rejection(handler(input));
+
+    expect(error.reason).toBe('too-small');
+    expect(error.message).toBe('the video is 24x16: both sides must be at least 32 pixels');
+  });
+
   it('rejects a stream without duration or picture size', async () => {
     const still = structuredClone(landscape);
     if (still.Container) still.Container.Duration = 0;
