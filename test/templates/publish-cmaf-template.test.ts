@@ -6,6 +6,7 @@ import {
 } from '../../functions/submit-transcode/build-job-settings';
 import type { SourceMedia } from '../../functions/commons/types';
 import { loadModel, validateShape } from '../support/aws-model';
+import { sourceMedia } from '../support/source-media';
 
 /**
  * The job template and the jobs fitted from it must be what MediaConvert's API accepts (members, enums, ranges,
@@ -13,17 +14,7 @@ import { loadModel, validateShape } from '../support/aws-model';
  */
 const mediaConvert = loadModel('mediaconvert');
 
-const media = (width: number, height: number, overrides: Partial<SourceMedia> = {}): SourceMedia => ({
-  durationSeconds: 95.4,
-  width,
-  height,
-  frameRate: 29.97,
-  videoCodec: 'h264',
-  hasAudio: true,
-  audioCodec: 'aac',
-  container: 'mov,mp4,m4a,3gp,3g2,mj2',
-  ...overrides,
-});
+const media = sourceMedia;
 
 const fit = (source: SourceMedia): JobSettings =>
   buildJobSettings({

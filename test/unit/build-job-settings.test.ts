@@ -11,21 +11,12 @@ import {
 } from '../../functions/submit-transcode/build-job-settings';
 import type { SourceMedia } from '../../functions/commons/types';
 import templateFile from '../../templates/mediaconvert/publish-cmaf.v1.json';
+import { sourceMedia } from '../support/source-media';
 
 const SOURCE_URI = 's3://vodflow-dev-source/uploads/clip.mov';
 const PREFIX = 's3://vodflow-dev-media/assets/a1b2c3/p-0001/';
 
-const media = (width: number, height: number, overrides: Partial<SourceMedia> = {}): SourceMedia => ({
-  durationSeconds: 95.4,
-  width,
-  height,
-  frameRate: 29.97,
-  videoCodec: 'h264',
-  hasAudio: true,
-  audioCodec: 'aac',
-  container: 'mov,mp4,m4a,3gp,3g2,mj2',
-  ...overrides,
-});
+const media = sourceMedia;
 
 const request = (source: SourceMedia, overrides: Partial<JobSettingsRequest> = {}): JobSettingsRequest => ({
   template: loadJobTemplate(),

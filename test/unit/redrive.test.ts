@@ -68,6 +68,13 @@ function executionIs(arn: string, state: Partial<DescribeExecutionCommandOutput>
 
 const failedExecution = { status: 'FAILED', redriveCount: 0, redriveStatus: 'REDRIVABLE' } as const;
 
+/** A DescribeExecution answer for EXECUTION_ARN with the given state. */
+function described(
+  state: Omit<DescribeExecutionCommandOutput, 'executionArn' | 'stateMachineArn' | 'startDate' | '$metadata'>,
+) {
+  return { executionArn: EXECUTION_ARN, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date(), ...state };
+}
+
 function inputsOf<T>(mock: typeof sfn | typeof sqs, command: new (input: T) => unknown): T[] {
   return mock.commandCalls(command as never).map((call) => call.args[0].input as T);
 }
@@ -157,20 +164,8 @@ describe('redrive: replaying the dead-letter queue', () => {
     queueHolds([dlqMessage(MESSAGE_ID)], [], [dlqMessage(MESSAGE_ID)]);
     sfn
       .on(DescribeExecutionCommand)
-      .resolvesOnce({
-        executionArn: EXECUTION_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-        startDate: new Date(),
-        ...failedExecution,
-      })
-      .resolves({
-        executionArn: EXECUTION_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-        startDate: new Date(),
-        status: 'RUNNING',
-        redriveCount: 1,
-        redriveStatus: 'NOT_REDRIVABLE',
-      });
+      .resolvesOnce(described({ ...failedExecution }))
+      .resolves(described({ status: 'RUNNING', redriveCount: 1, redriveStatus: 'NOT_REDRIVABLE' }));
     sqs.on(DeleteMessageCommand).rejectsOnce(new Error('connection reset')).resolves({});
 
     // Act
@@ -322,19 +317,8 @@ describe('redrive: replaying the dead-letter queue', () => {
     queueHolds([dlqMessage(MESSAGE_ID)]);
     sfn
       .on(DescribeExecutionCommand)
-      .resolvesOnce({
-        executionArn: EXECUTION_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-        startDate: new Date(),
-        ...failedExecution,
-      })
-      .resolves({
-        executionArn: EXECUTION_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-        startDate: new Date(),
-        status: 'RUNNING',
-        redriveCount: 1,
-      });
+      .resolvesOnce(described({ ...failedExecution }))
+      .resolves(described({ status: 'RUNNING', redriveCount: 1 }));
     sfn
       .on(RedriveExecutionCommand)
       .rejects(new ExecutionNotRedrivable({ message: 'Execution is RUNNING and cannot be redriven', $metadata: {} }));
@@ -362,21 +346,15 @@ describe('redrive: replaying the dead-letter queue', () => {
     queueHolds([dlqMessage(MESSAGE_ID)]);
     sfn
       .on(DescribeExecutionCommand)
-      .resolvesOnce({
-        executionArn: EXECUTION_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-        startDate: new Date(),
-        ...failedExecution,
-      })
-      .resolves({
-        executionArn: EXECUTION_ARN,
-        stateMachineArn: STATE_MACHINE_ARN,
-        startDate: new Date(),
-        status: 'FAILED',
-        redriveCount: 0,
-        redriveStatus: 'NOT_REDRIVABLE',
-        redriveStatusReason: 'Execution redrivable period exceeded',
-      });
+      .resolvesOnce(described({ ...failedExecution }))
+      .resolves(
+        described({
+          status: 'FAILED',
+          redriveCount: 0,
+          redriveStatus: 'NOT_REDRIVABLE',
+          redriveStatusReason: 'Execution redrivable period exceeded',
+        }),
+      );
     sfn
       .on(RedriveExecutionCommand)
       .rejects(new ExecutionNotRedrivable({ message: 'Execution redrivable period exceeded', $metadata: {} }));
