@@ -43,17 +43,20 @@ describe('functions', () => {
     expect(deployed.sort()).toEqual(Object.keys(FUNCTIONS).map(logicalIdOf).sort());
   });
 
-  it.each(Object.entries(FUNCTIONS))('%s runs %s on Node.js 20, arm64, traced', (key, handler) => {
-    const props = properties(template, logicalIdOf(key));
-    expect(props).toMatchObject({
-      Handler: handler,
-      Runtime: 'nodejs20.x',
-      Architectures: ['arm64'],
-      TracingConfig: { Mode: 'Active' },
-      FunctionName: `${PREFIX}-${key}`,
-    });
-    expect(existsSync(join(REPO_ROOT, `${handler.replace(/\.handler$/, '')}.ts`))).toBe(true);
-  });
+  it.each(Object.entries(FUNCTIONS))(
+    '%s runs %s on Node.js 22 (20 left Lambda support in April 2026), arm64, traced',
+    (key, handler) => {
+      const props = properties(template, logicalIdOf(key));
+      expect(props).toMatchObject({
+        Handler: handler,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        FunctionName: `${PREFIX}-${key}`,
+      });
+      expect(existsSync(join(REPO_ROOT, `${handler.replace(/\.handler$/, '')}.ts`))).toBe(true);
+    },
+  );
 
   it.each(Object.entries(FUNCTIONS))('%s gets every environment variable its code requires', (key, handler) => {
     const variables = (properties(template, logicalIdOf(key)).Environment as { Variables: Record<string, unknown> })

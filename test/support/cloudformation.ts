@@ -106,7 +106,8 @@ async function withPackageLock<T>(work: () => Promise<T>): Promise<T> {
 }
 
 function runServerless(args: string[]): Promise<void> {
-  const bin = require.resolve('serverless/bin/serverless.js', { paths: [REPO_ROOT] });
+  // The `serverless` command of this repository (osls, the maintained Serverless Framework v3).
+  const bin = require.resolve('osls/bin/serverless.js', { paths: [REPO_ROOT] });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd: REPO_ROOT,
