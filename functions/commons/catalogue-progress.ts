@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients/dynamo';
+import { isAwsError } from './errors';
 import { logger } from './logger';
 
 export interface TranscodeProgress {
@@ -34,7 +34,7 @@ export async function recordTranscodeProgress(update: TranscodeProgress): Promis
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
+    if (isAwsError(error, 'ConditionalCheckFailedException')) {
       logger.info('catalogue record belongs to another publish, progress not written', {
         assetId: update.assetId,
         publishId: update.publishId,

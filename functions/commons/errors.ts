@@ -23,3 +23,12 @@ export class InvalidEvent extends Error {
 export class MissingConfiguration extends Error {
   override readonly name = 'MissingConfiguration';
 }
+
+/**
+ * Whether an error is the AWS error of one of these names. Checked by name, not instanceof: the SDK's error classes
+ * are per client package (two copies of a client give two classes), and local mode's service implementations
+ * throw errors of the same names.
+ */
+export function isAwsError(error: unknown, ...names: string[]): error is Error {
+  return error instanceof Error && names.includes(error.name);
+}

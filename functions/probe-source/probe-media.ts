@@ -1,6 +1,6 @@
-import { BadRequestException, ProbeCommand, type ProbeResult } from '@aws-sdk/client-mediaconvert';
+import { ProbeCommand, type ProbeResult } from '@aws-sdk/client-mediaconvert';
 import { mediaConvert } from '../commons/clients/media-convert';
-import { SourceRejected } from '../commons/errors';
+import { isAwsError, SourceRejected } from '../commons/errors';
 
 /**
  * Asks MediaConvert to probe the object in place (no download into the function). MediaConvert answers
@@ -11,7 +11,7 @@ export async function probeMedia(fileUrl: string): Promise<ProbeResult | undefin
     const response = await mediaConvert.send(new ProbeCommand({ InputFiles: [{ FileUrl: fileUrl }] }));
     return response.ProbeResults?.[0];
   } catch (error) {
-    if (error instanceof BadRequestException) {
+    if (isAwsError(error, 'BadRequestException')) {
       throw new SourceRejected('unreadable', `MediaConvert cannot read the uploaded file: ${error.message}`);
     }
     throw error;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DescribeExecutionCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../commons/clients/step-functions';
+import { isAwsError } from '../commons/errors';
 import type { Outcome } from './report';
 
 /** The DescribeExecution fields that decide what to do. */
@@ -70,7 +71,7 @@ export async function redriveExecution(executionArn: string, options: RedriveOpt
     );
     return { outcome: 'redriven', redriveCount: currentCount + 1, redriveDate: redriveDate?.toISOString() };
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'ExecutionNotRedrivable')) return fromError(error);
+    if (!isAwsError(error, 'ExecutionNotRedrivable')) return fromError(error);
     // Lost a race (a console Redrive, or the 14-day window closed just now): look again to tell which.
     try {
       const again = decide(await describe(executionArn), options.recordedRedriveCount);

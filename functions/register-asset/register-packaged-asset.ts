@@ -1,10 +1,6 @@
-import {
-  CreateAssetCommand,
-  DescribeAssetCommand,
-  NotFoundException,
-  type EgressEndpoint,
-} from '@aws-sdk/client-mediapackage-vod';
+import { CreateAssetCommand, DescribeAssetCommand, type EgressEndpoint } from '@aws-sdk/client-mediapackage-vod';
 import { mediaPackageVod } from '../commons/clients/media-package-vod';
+import { isAwsError } from '../commons/errors';
 import { logger } from '../commons/logger';
 import { AssetNotYetPlayable, PackagingFailed } from './packaging-errors';
 
@@ -29,7 +25,7 @@ async function describeAsset(id: string): Promise<EgressEndpoint[] | undefined> 
     const asset = await mediaPackageVod.send(new DescribeAssetCommand({ Id: id }));
     return asset.EgressEndpoints ?? [];
   } catch (error) {
-    if (error instanceof NotFoundException) return undefined;
+    if (isAwsError(error, 'NotFoundException')) return undefined;
     throw error;
   }
 }

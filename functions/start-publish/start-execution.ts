@@ -1,5 +1,6 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../commons/clients/step-functions';
+import { isAwsError } from '../commons/errors';
 import type { PublishRequest } from '../commons/types';
 
 export type StartOutcome =
@@ -19,7 +20,7 @@ export async function startPublishExecution(stateMachineArn: string, request: Pu
     if (executionArn === undefined) throw new Error('StartExecution returned no executionArn');
     return { started: true, executionArn, executionName };
   } catch (error) {
-    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return { started: false, executionName };
+    if (isAwsError(error, 'ExecutionAlreadyExists')) return { started: false, executionName };
     throw error;
   }
 }

@@ -1,17 +1,11 @@
-import {
-  InvalidToken,
-  SendTaskFailureCommand,
-  SendTaskHeartbeatCommand,
-  SendTaskSuccessCommand,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { stepFunctions } from '../commons/clients/step-functions';
+import { isAwsError } from '../commons/errors';
 import type { TranscodeResult } from '../commons/types';
 
 /** The execution no longer waits on this token (timed out, aborted, or redriven with a new token). */
 export function isStaleToken(error: unknown): boolean {
-  return error instanceof TaskTimedOut || error instanceof TaskDoesNotExist || error instanceof InvalidToken;
+  return isAwsError(error, 'TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken');
 }
 
 export async function sendHeartbeat(taskToken: string): Promise<void> {
