@@ -217,19 +217,20 @@ describe('publish-video state machine (the real ASL file, run by aws-local-stepf
 
   it('sends bad input down the REJECTED path: record, notification, no dead letter, no transcode', async () => {
     // Prepare
-    const world = new PublishVideoWorld().fail(
-      'ProbeSource',
-      'SourceRejected',
-      Infinity,
-      'the uploaded mp4 file has no video stream',
-    );
+    const world = new PublishVideoWorld().reject('the uploaded mp4 file has no video stream');
 
     // Act
     const run = await world.start();
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.entered).toEqual(['ProbeSource', 'RecordRejection', 'NotifyRejection', 'SourceRejected']);
+    expect(run.entered).toEqual([
+      'ProbeSource',
+      'ReadRejection',
+      'RecordRejection',
+      'NotifyRejection',
+      'SourceRejected',
+    ]);
     expect(run.retried).toEqual([]);
     expect(world.item()).toMatchObject({
       status: 'REJECTED',
@@ -242,6 +243,7 @@ describe('publish-video state machine (the real ASL file, run by aws-local-stepf
       attributes: { event: { StringValue: 'video.rejected' }, status: { StringValue: 'REJECTED' } },
       message: { status: 'REJECTED', cause: 'the uploaded mp4 file has no video stream' },
     });
+    expect(JSON.stringify([...world.catalogue.values(), ...world.notifications])).not.toContain('/var/task');
   });
 
   it('times out a transcode whose callback never arrives and takes the failure path', async () => {

@@ -10,6 +10,7 @@ import { handler as registerAsset, type RegisterAssetInput } from '../../functio
 import { handler as submitTranscode, type SubmitTranscodeInput } from '../../functions/submit-transcode/handler';
 import { handler as transcodeCallback } from '../../functions/transcode-callback/handler';
 import completeEvent from '../../events/mediaconvert/complete.json';
+import { asLambdaFunction } from '../support/lambda-function-error';
 import { CreateAsset, DescribeAsset, mockMediaPackageVod } from '../support/mediapackage-vod-mock';
 import { PublishVideoWorld, SAMPLE_REQUEST } from '../support/publish-video-world';
 
@@ -92,9 +93,9 @@ describe('publish-video with the real functions in its Lambda states', () => {
   it('publishes: every handler reads what the ASL passes and returns what the next states read', async () => {
     // Prepare
     const world = new PublishVideoWorld()
-      .answer('ProbeSource', (input) => probeSource(input as unknown as ProbeSourceInput))
+      .answer('ProbeSource', (input) => asLambdaFunction(probeSource)(input as unknown as ProbeSourceInput))
       .answer('Transcode', (input) => transcodeThroughCallback(input.Payload as SubmitTranscodeInput))
-      .answer('RegisterAsset', (input) => registerAsset(input as unknown as RegisterAssetInput));
+      .answer('RegisterAsset', (input) => asLambdaFunction(registerAsset)(input as unknown as RegisterAssetInput));
 
     // Act
     const run = await world.start();
@@ -133,12 +134,18 @@ describe('publish-video with the real functions in its Lambda states', () => {
       ProbeResults: [{ Container: { Format: 'mp3', Duration: 200, Tracks: [{ TrackType: 'audio', Codec: 'MP3' }] } }],
     });
     const world = new PublishVideoWorld().answer('ProbeSource', (input) =>
-      probeSource(input as unknown as ProbeSourceInput),
+      asLambdaFunction(probeSource)(input as unknown as ProbeSourceInput),
     );
 
     const run = await world.start();
 
-    expect(run.entered).toEqual(['ProbeSource', 'RecordRejection', 'NotifyRejection', 'SourceRejected']);
+    expect(run.entered).toEqual([
+      'ProbeSource',
+      'ReadRejection',
+      'RecordRejection',
+      'NotifyRejection',
+      'SourceRejected',
+    ]);
     expect(world.item()).toMatchObject({
       status: 'REJECTED',
       error: { code: 'SourceRejected', cause: 'the uploaded mp3 file has no video stream' },

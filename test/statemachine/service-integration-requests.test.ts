@@ -35,7 +35,7 @@ async function requestsOfEveryPath(): Promise<{ state: string; params: Record<st
   await published.start();
   const failed = new PublishVideoWorld().fail('NotifyPublished', 'SNS.InternalErrorException');
   await failed.start();
-  const rejected = new PublishVideoWorld().fail('ProbeSource', 'SourceRejected', Infinity, 'no video stream');
+  const rejected = new PublishVideoWorld().reject('no video stream');
   await rejected.start();
   return [...published.requests, ...failed.requests, ...rejected.requests];
 }

@@ -2,6 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { PackagingResult, PublishRequest, SourceMedia, TranscodeResult } from '../../functions/commons/types';
+import { lambdaErrorEnvelope } from './lambda-function-error';
 import { loadPublishVideoDefinition, STATE_MACHINE_ARN, type Json } from './publish-video-definition';
 
 /**
@@ -141,7 +142,13 @@ export class PublishVideoWorld {
     return this;
   }
 
-  /** Replaces what a state's service answers (e.g. ProbeSource rejecting the source). */
+  /** ProbeSource's function rejects the source: SourceRejected, reported the way Lambda reports function errors. */
+  reject(message: string): this {
+    const trace = `SourceRejected: ${message}\n    at describeSourceMedia (/var/task/handler.js:1:1)`;
+    return this.fail('ProbeSource', 'SourceRejected', Infinity, lambdaErrorEnvelope('SourceRejected', message, trace));
+  }
+
+  /** Replaces what a state's service answers. */
   answer(state: string, handler: StateHandler): this {
     this.overrides.set(state, handler);
     return this;
