@@ -1,5 +1,10 @@
 import '../support/function-env';
-import { CreateJobCommand, MediaConvertClient, ProbeCommand } from '@aws-sdk/client-mediaconvert';
+import {
+  CreateJobCommand,
+  MediaConvertClient,
+  ProbeCommand,
+  type ProbeCommandOutput,
+} from '@aws-sdk/client-mediaconvert';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -10,6 +15,7 @@ import { handler as registerAsset, type RegisterAssetInput } from '../../functio
 import { handler as submitTranscode, type SubmitTranscodeInput } from '../../functions/submit-transcode/handler';
 import { handler as transcodeCallback } from '../../functions/transcode-callback/handler';
 import completeEvent from '../../events/mediaconvert/complete.json';
+import probeResponse from '../../events/mediaconvert/probe-response-1080p.json';
 import { asLambdaFunction } from '../support/lambda-function-error';
 import { CreateAsset, DescribeAsset, mockMediaPackageVod } from '../support/mediapackage-vod-mock';
 import { PublishVideoWorld, SAMPLE_REQUEST } from '../support/publish-video-world';
@@ -28,24 +34,7 @@ const egress = 'https://8a4b2c1d.egress.mediapackage-vod.us-east-1.amazonaws.com
 const cdn = 'https://d111111abcdef8.cloudfront.net';
 
 function stubAwsApis(): void {
-  mediaConvert.on(ProbeCommand).resolves({
-    ProbeResults: [
-      {
-        Container: {
-          Format: 'mp4',
-          Duration: 30.03,
-          Tracks: [
-            {
-              TrackType: 'video',
-              Codec: 'AVC',
-              VideoProperties: { Width: 1920, Height: 1080, FrameRate: { Numerator: 30, Denominator: 1 } },
-            },
-            { TrackType: 'audio', Codec: 'AAC' },
-          ],
-        },
-      },
-    ],
-  });
+  mediaConvert.on(ProbeCommand).resolves(probeResponse as ProbeCommandOutput);
   mediaConvert.on(CreateJobCommand).resolves({ Job: { Id: completeEvent.detail.jobId, Role: 'r', Settings: {} } });
   // The token table: what submit-transcode puts, transcode-callback gets.
   const tokens = new Map<string, TranscodeJobRecord>();

@@ -11,24 +11,12 @@ import 'aws-sdk-client-mock-jest';
 import { SourceRejected } from '../../functions/commons/errors';
 import { handler } from '../../functions/probe-source/handler';
 import input from '../../events/states/probe-source.json';
+import probeResponse from '../../events/mediaconvert/probe-response-1080p.json';
 
 const mediaConvert = mockClient(MediaConvertClient);
 
-const landscape: ProbeResult = {
-  Container: {
-    Format: 'mp4',
-    Duration: 30.03,
-    Tracks: [
-      {
-        TrackType: 'video',
-        Codec: 'AVC',
-        Index: 1,
-        VideoProperties: { Width: 1920, Height: 1080, FrameRate: { Numerator: 30000, Denominator: 1001 } },
-      },
-      { TrackType: 'audio', Codec: 'AAC', Index: 2, AudioProperties: { Channels: 2, SampleRate: 48000 } },
-    ],
-  },
-};
+/** What MediaConvert's Probe answers for a 1080p29.97 H.264/AAC MP4 (events/mediaconvert/probe-response-1080p.json). */
+const landscape = probeResponse.ProbeResults[0] as ProbeResult;
 
 function probeAnswers(result: ProbeResult): void {
   mediaConvert.on(ProbeCommand).resolves({ ProbeResults: [result] });
