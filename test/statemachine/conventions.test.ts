@@ -45,7 +45,7 @@ describe('publish-video ASL conventions', () => {
   });
 
   it.each(
-    tasks.filter(([, state]) => typeof state.Resource !== 'string' || String(state.Resource).includes(':lambda:')),
+    tasks.filter(([, state]) => typeof state.Resource !== 'string' || state.Resource.includes(':lambda:')),
   )('%s (a Lambda task) retries the Lambda service errors', (_name, state) => {
     const retried = (state.Retry ?? []).filter((r) => (r.MaxAttempts ?? 3) > 0).flatMap((r) => r.ErrorEquals);
     expect(retried).toEqual(expect.arrayContaining(LAMBDA_SERVICE_ERRORS));
