@@ -44,12 +44,13 @@ describe('publish-video ASL conventions', () => {
     }
   });
 
-  it.each(
-    tasks.filter(([, state]) => typeof state.Resource !== 'string' || state.Resource.includes(':lambda:')),
-  )('%s (a Lambda task) retries the Lambda service errors', (_name, state) => {
-    const retried = (state.Retry ?? []).filter((r) => (r.MaxAttempts ?? 3) > 0).flatMap((r) => r.ErrorEquals);
-    expect(retried).toEqual(expect.arrayContaining(LAMBDA_SERVICE_ERRORS));
-  });
+  it.each(tasks.filter(([, state]) => typeof state.Resource !== 'string' || state.Resource.includes(':lambda:')))(
+    '%s (a Lambda task) retries the Lambda service errors',
+    (_name, state) => {
+      const retried = (state.Retry ?? []).filter((r) => (r.MaxAttempts ?? 3) > 0).flatMap((r) => r.ErrorEquals);
+      expect(retried).toEqual(expect.arrayContaining(LAMBDA_SERVICE_ERRORS));
+    },
+  );
 
   it.each(tasks.filter(([name]) => !FAILURE_AND_REJECTION_PATHS.includes(name)))(
     '%s catches every error into the failure path',
