@@ -4,6 +4,6 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.cjs' },
-  setupFiles: ['<rootDir>/test/support/promise-with-resolvers.cjs'],
+  setupFiles: ['<rootDir>/test/support/promise-with-resolvers.cjs', '<rootDir>/test/support/test-environment.cjs'],
   testTimeout: 30000,
 };
