@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Packages the whole stack offline (no AWS account needed) and prints what `serverless deploy` would create.
 // The CloudFront key pair that signs playback cookies is generated once into .vodflow/ (git-ignored): the public
-// half becomes the stack's trusted key; the private half is what the entitlement service signs with.
+// half is what a deploy passes as cdnPublicKeyPem; the private half is what the entitlement service signs with.
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,21 +22,11 @@ if (!existsSync(publicKeyPath)) {
 }
 
 const started = Date.now();
-const result = spawnSync(
-  'npx',
-  [
-    'serverless',
-    'package',
-    '--stage',
-    stage,
-    '--region',
-    region,
-    '--param',
-    // serverless v3 keeps only the first line of a --param value: newlines travel as spaces (see serverless.yml).
-    `cdnPublicKeyPem=${readFileSync(publicKeyPath, 'utf8').trim().replace(/\n/g, ' ')}`,
-  ],
-  { stdio: 'inherit', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } },
-);
+// The key is not needed to package: it is the CloudFormation parameter CdnPublicKeyPem, supplied at deploy.
+const result = spawnSync('npx', ['serverless', 'package', '--stage', stage, '--region', region], {
+  stdio: 'inherit',
+  env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+});
 if (result.status !== 0) process.exit(result.status ?? 1);
 
 const template = JSON.parse(readFileSync('.serverless/cloudformation-template-update-stack.json', 'utf8'));

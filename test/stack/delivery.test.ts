@@ -1,10 +1,18 @@
-import { type CfnTemplate, evaluateStatic, packageStack, PREFIX, properties } from '../support/cloudformation';
+import {
+  type CfnTemplate,
+  evaluateStatic,
+  packageStack,
+  PREFIX,
+  properties,
+  throwawayPublicKeyPem,
+} from '../support/cloudformation';
 
 let template: CfnTemplate;
-let publicKeyPem: string;
+/** The key an operator would pass at deploy; the template receives it as the CdnPublicKeyPem parameter. */
+const publicKeyPem = throwawayPublicKeyPem();
 
 beforeAll(async () => {
-  ({ template, publicKeyPem } = await packageStack());
+  ({ template } = await packageStack());
 }, 180_000);
 
 interface Behavior {

@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,10 +67,6 @@ export interface LocatedStatement {
 
 export interface PackagedStack {
   template: CfnTemplate;
-  /** The public key PEM passed as the cdnPublicKeyPem parameter. */
-  publicKeyPem: string;
-  /** Wall-clock time of `serverless package`, for the report. */
-  packageMillis: number;
 }
 
 /** A throwaway RSA public key (SPKI PEM), as CloudFront trusted key groups require. */
@@ -157,36 +162,41 @@ function runServerless(args: string[]): Promise<void> {
   });
 }
 
+/** Everything that shapes the packaged stack: the stack, the ASL and templates it includes, the code, the tools. */
+function stackInputsHash(): string {
+  const hash = createHash('sha256');
+  const add = (path: string): void => {
+    const full = join(REPO_ROOT, path);
+    if (statSync(full).isDirectory()) {
+      for (const entry of readdirSync(full).sort()) add(join(path, entry));
+    } else {
+      hash.update(path).update(readFileSync(full));
+    }
+  };
+  for (const path of ['serverless.yml', 'package-lock.json', 'statemachines', 'templates', 'functions']) add(path);
+  return hash.digest('hex').slice(0, 16);
+}
+
 /**
- * `serverless package --stage test` of the repository's serverless.yml into a temporary directory, with a throwaway
- * playback key, and the generated update-stack template. The PEM goes in with its newlines turned into spaces, the
- * way docs/deploy.md tells operators to pass it (a --param value cannot hold newlines).
+ * `serverless package --stage test` of the repository's serverless.yml, with no key and no AWS account (the
+ * playback key is a CloudFormation parameter, supplied at deploy), and the generated update-stack template.
+ * Packaged once per set of inputs: every stack test file asks, the first one packages (under a lock, since
+ * serverless-esbuild builds in the repository's .esbuild/), the others read the same template.
  */
 export async function packageStack(): Promise<PackagedStack> {
-  const publicKeyPem = throwawayPublicKeyPem();
-  const outputDir = mkdtempSync(join(tmpdir(), 'vodflow-package-'));
-  try {
-    const started = Date.now();
-    await withPackageLock(() =>
-      runServerless([
-        'package',
-        '--stage',
-        STAGE,
-        '--region',
-        REGION,
-        '--package',
-        outputDir,
-        `--param=cdnPublicKeyPem=${publicKeyPem.trim().replace(/\n/g, ' ')}`,
-      ]),
-    );
-    const packageMillis = Date.now() - started;
-    const template = JSON.parse(
-      readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8'),
-    ) as CfnTemplate;
-    return { template, publicKeyPem, packageMillis };
-  } finally {
-    rmSync(outputDir, { force: true, recursive: true });
-  }
+  const cached = join(tmpdir(), `vodflow-stack-${stackInputsHash()}.json`);
+  return withPackageLock(async () => {
+    if (existsSync(cached)) return { template: JSON.parse(readFileSync(cached, 'utf8')) as CfnTemplate };
+    const outputDir = mkdtempSync(join(tmpdir(), 'vodflow-package-'));
+    try {
+      await runServerless(['package', '--stage', STAGE, '--region', REGION, '--package', outputDir]);
+      const template = readFileSync(join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8');
+      writeFileSync(cached, template);
+      return { template: JSON.parse(template) as CfnTemplate };
+    } finally {
+      rmSync(outputDir, { force: true, recursive: true });
+    }
+  });
 }
 
 export function asArray<T>(value: T | T[] | undefined): T[] {

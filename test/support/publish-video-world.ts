@@ -114,6 +114,7 @@ export const HAPPY_PATH = [
   'NotifyPublished',
 ] as const;
 export type Step = (typeof HAPPY_PATH)[number];
+const LAMBDA_STATES: readonly string[] = ['ProbeSource', 'Transcode', 'RegisterAsset'];
 
 function namedError(name: string, message: string): Error {
   const error = new Error(message);
@@ -126,7 +127,6 @@ export class PublishVideoWorld {
   readonly deadLetters: SentMessage[] = [];
   readonly notifications: Notification[] = [];
   readonly invalidations: Record<string, unknown>[] = [];
-  readonly lambdaCalls: { state: string; input: Record<string, unknown> }[] = [];
   /** Every request a state sent, as Step Functions resolved its Parameters. */
   readonly requests: { state: string; params: Record<string, unknown> }[] = [];
   readonly executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${SAMPLE_REQUEST.publishId}`;
@@ -179,6 +179,13 @@ export class PublishVideoWorld {
     this.redriveCount += 1;
     const { state, input } = this.lastFailure;
     return this.execute({ ...this.definition, StartAt: state }, input);
+  }
+
+  /** The requests that reached the machine's Lambda states, in order. */
+  get lambdaCalls(): { state: string; input: Record<string, unknown> }[] {
+    return this.requests
+      .filter((request) => LAMBDA_STATES.includes(request.state))
+      .map((request) => ({ state: request.state, input: request.params }));
   }
 
   item(assetId = SAMPLE_REQUEST.assetId): CatalogueItem {
@@ -251,13 +258,10 @@ export class PublishVideoWorld {
     if (override) return override(params);
     switch (state) {
       case 'ProbeSource':
-        this.lambdaCalls.push({ state, input: params });
         return SAMPLE_MEDIA;
       case 'Transcode':
-        this.lambdaCalls.push({ state, input: params });
         return SAMPLE_TRANSCODE;
       case 'RegisterAsset':
-        this.lambdaCalls.push({ state, input: params });
         return SAMPLE_PACKAGING;
       case 'InvalidateCache':
         this.invalidations.push(params);
