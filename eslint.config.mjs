@@ -2,13 +2,23 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', '.build/'] },
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', '.build/', '.vodflow/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', '*.cjs', 'scripts/*.mjs', 'test/support/*.cjs'] },
+        projectService: {
+          allowDefaultProject: [
+            '*.mjs',
+            '*.cjs',
+            'scripts/*.mjs',
+            'bin/*.cjs',
+            'bin/*.mjs',
+            'bench/*.mjs',
+            'test/support/*.cjs',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
