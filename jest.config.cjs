@@ -3,7 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': '<rootDir>/test/support/esbuild-transform.cjs' },
+  transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/esbuild-transform.cjs' },
+  // ESM-only packages must be transformed to CommonJS for jest's module system.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   setupFiles: ['<rootDir>/test/support/promise-with-resolvers.cjs', '<rootDir>/test/support/test-environment.cjs'],
   testTimeout: 30000,
 };

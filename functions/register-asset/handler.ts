@@ -14,7 +14,7 @@ const config = {
   packagingGroupId: requiredEnv('PACKAGING_GROUP_ID'),
   sourceRoleArn: requiredEnv('MEDIAPACKAGE_SOURCE_ROLE_ARN'),
   playback: {
-    cdnDomain: requiredEnv('CDN_DOMAIN'),
+    cdnBaseUrl: requiredEnv('CDN_BASE_URL').replace(/\/+$/, ''),
     mediaBucket: requiredEnv('MEDIA_BUCKET'),
     hlsConfigurationId: requiredEnv('HLS_PACKAGING_CONFIGURATION_ID'),
     dashConfigurationId: requiredEnv('DASH_PACKAGING_CONFIGURATION_ID'),

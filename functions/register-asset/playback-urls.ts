@@ -3,7 +3,8 @@ import type { PackagingResult } from '../commons/types';
 import { PackagingMisconfigured } from './packaging-errors';
 
 export interface PlaybackSettings {
-  cdnDomain: string;
+  /** https://<distribution domain> in the cloud; the local edge's origin in local mode. */
+  cdnBaseUrl: string;
   mediaBucket: string;
   hlsConfigurationId: string;
   dashConfigurationId: string;
@@ -23,7 +24,7 @@ function cdnUrlOfObject(uri: string, settings: PlaybackSettings): string {
   if (!uri.startsWith(prefix)) {
     throw new PackagingMisconfigured(`${uri} is not in the media bucket the CDN serves`);
   }
-  return `https://${settings.cdnDomain}/${uri.slice(prefix.length)}`;
+  return `${settings.cdnBaseUrl}/${uri.slice(prefix.length)}`;
 }
 
 function folderPattern(path: string): string {
@@ -48,8 +49,8 @@ export function describePlayback(
   return {
     mediaPackageAssetId: input.mediaPackageAssetId,
     playback: {
-      hls: `https://${settings.cdnDomain}${hls.pathname}`,
-      dash: `https://${settings.cdnDomain}${dash.pathname}`,
+      hls: `${settings.cdnBaseUrl}${hls.pathname}`,
+      dash: `${settings.cdnBaseUrl}${dash.pathname}`,
     },
     thumbnails: {
       poster: cdnUrlOfObject(input.poster, settings),

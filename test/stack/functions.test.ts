@@ -9,7 +9,7 @@ import {
   resourcesOfType,
 } from '../support/cloudformation';
 
-/** Function key -> handler, exactly as the state machine and the docs name them. */
+/** Function key -> handler, exactly as the state machine, the HTTP API and the docs name them. */
 const FUNCTIONS: Record<string, string> = {
   startPublish: 'functions/start-publish/handler.handler',
   probeSource: 'functions/probe-source/handler.handler',
@@ -17,6 +17,11 @@ const FUNCTIONS: Record<string, string> = {
   transcodeCallback: 'functions/transcode-callback/handler.handler',
   registerAsset: 'functions/register-asset/handler.handler',
   redrive: 'functions/redrive/handler.handler',
+  createUpload: 'functions/create-upload/handler.handler',
+  listVideos: 'functions/list-videos/handler.handler',
+  getVideo: 'functions/get-video/handler.handler',
+  authorizePlayback: 'functions/authorize-playback/handler.handler',
+  unpublishVideo: 'functions/unpublish-video/handler.handler',
 };
 
 let template: CfnTemplate;
@@ -38,7 +43,7 @@ function variablesRequiredBy(handler: string): Set<string> {
 }
 
 describe('functions', () => {
-  it('deploys exactly the six functions, under the names the state machine uses', () => {
+  it('deploys exactly the eleven functions, under the names the state machine and the API use', () => {
     const deployed = resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId]) => logicalId);
     expect(deployed.sort()).toEqual(Object.keys(FUNCTIONS).map(logicalIdOf).sort());
   });
@@ -79,7 +84,7 @@ describe('functions', () => {
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup').filter(([logicalId]) =>
       Object.keys(FUNCTIONS).some((key) => logicalIdOf(key).replace('LambdaFunction', 'LogGroup') === logicalId),
     );
-    expect(logGroups).toHaveLength(6);
+    expect(logGroups).toHaveLength(11);
     for (const [, logGroup] of logGroups) expect(logGroup.Properties?.RetentionInDays).toBe(30);
   });
 
@@ -97,6 +102,10 @@ describe('functions', () => {
         'PublishVideoStateMachineArn',
         'PlaybackDistributionId',
         'PlaybackDistributionDomainName',
+        'PlaybackPublicKeyId',
+        'ApiBaseUrl',
+        'JwtIssuer',
+        'SigningKeySecretName',
       ]),
     );
   });

@@ -63,7 +63,7 @@ const subText = (value: unknown) =>
 describe('one role per function', () => {
   it('gives every function its own role, assumable by Lambda only', () => {
     const roles = functionIds().map((logicalId) => functionRole(template, logicalId));
-    expect(roles).toHaveLength(6);
+    expect(roles).toHaveLength(11);
     expect(new Set(roles).size).toBe(roles.length);
     for (const role of roles) expect(trustedServices(template, role)).toEqual(['lambda.amazonaws.com']);
     // The framework's shared IamRoleLambdaExecution would be a second, broader identity for every function.
@@ -231,5 +231,76 @@ describe('the functions that drive executions', () => {
     );
     expect(writes.flatMap(resourcesOf).map(subText)).toEqual(['${MediaBucket.Arn}/assets/*']);
     expect(properties(template, 'MediaConvertRole').ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('the viewer API functions', () => {
+  /** What a role may do, beyond its own logs and traces: action -> resources (compact references or Fn::Sub text). */
+  function grants(functionLogicalId: string): Record<string, string[]> {
+    const role = functionRole(template, functionLogicalId);
+    const granted: Record<string, string[]> = {};
+    for (const statement of roleStatements(template, role)) {
+      if (statement.Sid === 'WriteOwnLogs' || statement.Sid === 'WriteTraces') continue;
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement)) {
+        granted[action] = [
+          ...(granted[action] ?? []),
+          ...resourcesOf(statement).map((arn) => describeReference(arn) ?? String(subText(arn))),
+        ];
+      }
+    }
+    return granted;
+  }
+  const CATALOGUE = 'GetAtt:CatalogueTable.Arn';
+  const BY_STATUS_INDEX = '${CatalogueTable.Arn}/index/byStatus';
+
+  it('lets createUpload record the asset and pre-sign uploads into uploads/ only, encrypted through S3', () => {
+    expect(grants('CreateUploadLambdaFunction')).toEqual({
+      'dynamodb:PutItem': [CATALOGUE],
+      's3:PutObject': ['${SourceBucket.Arn}/uploads/*'],
+      's3:AbortMultipartUpload': ['${SourceBucket.Arn}/uploads/*'],
+      'kms:GenerateDataKey': ['GetAtt:DataKey.Arn'],
+      'kms:Decrypt': ['GetAtt:DataKey.Arn'],
+    });
+  });
+
+  it.each(['ListVideosLambdaFunction', 'GetVideoLambdaFunction'])('lets %s only read the catalogue', (fn) => {
+    expect(grants(fn)).toEqual({
+      'dynamodb:GetItem': [CATALOGUE, BY_STATUS_INDEX],
+      'dynamodb:Query': [CATALOGUE, BY_STATUS_INDEX],
+    });
+  });
+
+  it('lets authorizePlayback read the asset and the signing-key secret named by the operator, nothing else', () => {
+    expect(grants('AuthorizePlaybackLambdaFunction')).toEqual({
+      'dynamodb:GetItem': [CATALOGUE],
+      'secretsmanager:GetSecretValue': [
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:vodflow/test/cloudfront-signing-key-??????',
+      ],
+    });
+  });
+
+  it('lets unpublishVideo read and mark the record, delete packaged assets and invalidate this distribution', () => {
+    expect(grants('UnpublishVideoLambdaFunction')).toEqual({
+      'dynamodb:GetItem': [CATALOGUE],
+      'dynamodb:UpdateItem': [CATALOGUE],
+      'mediapackage-vod:DeleteAsset': [
+        'arn:${AWS::Partition}:mediapackage-vod:${AWS::Region}:${AWS::AccountId}:assets/*',
+      ],
+      'cloudfront:CreateInvalidation': [
+        'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${PlaybackDistribution}',
+      ],
+    });
+  });
+
+  it('lets MediaPackage read the CDN identifier secret and nothing else', () => {
+    expect(trustedServices(template, 'MediaPackageCdnAuthorizationRole')).toEqual(['mediapackage.amazonaws.com']);
+    const statements = roleStatements(template, 'MediaPackageCdnAuthorizationRole');
+    expect(statements.flatMap(actionsOf).sort()).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:ListSecretVersionIds',
+    ]);
+    expect(statements.flatMap(resourcesOf).map(describeReference)).toEqual(['Ref:CdnIdentifierSecret']);
   });
 });

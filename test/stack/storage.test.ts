@@ -111,6 +111,20 @@ describe('buckets', () => {
     ]);
   });
 
+  it('has no other bucket than these two, so every bucket of the stack blocks public access', () => {
+    expect(
+      resourcesOfType(template, 'AWS::S3::Bucket')
+        .map(([logicalId]) => logicalId)
+        .sort(),
+    ).toEqual([...APP_BUCKETS, 'ServerlessDeploymentBucket'].sort());
+    expect(properties(template, 'ServerlessDeploymentBucket').PublicAccessBlockConfiguration).toMatchObject({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
   it('grants no Allow to an anonymous principal in any bucket policy', () => {
     for (const bucket of APP_BUCKETS) {
       for (const statement of bucketPolicyStatements(bucket)) {

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 /**
  * Packages the real serverless.yml (`serverless package`, no AWS credentials needed) and queries the generated
@@ -41,10 +42,25 @@ export interface CfnResource {
   UpdateReplacePolicy?: string;
 }
 
+export interface CfnParameter {
+  Type: string;
+  Default?: string | number;
+  AllowedPattern?: string;
+  ConstraintDescription?: string;
+  MinValue?: number;
+}
+
+export interface CfnRule {
+  RuleCondition?: unknown;
+  Assertions: { Assert: unknown; AssertDescription?: string }[];
+}
+
 export interface CfnTemplate {
-  Resources: Record<string, CfnResource>;
-  Outputs?: Record<string, { Value: unknown; Description?: string }>;
-  Parameters?: Record<string, { Type: string; AllowedPattern?: string; ConstraintDescription?: string }>;
+  Resources: Record<string, CfnResource & { Condition?: string }>;
+  Outputs?: Record<string, { Value: unknown; Description?: string; Condition?: string }>;
+  Parameters?: Record<string, CfnParameter>;
+  Conditions?: Record<string, unknown>;
+  Rules?: Record<string, CfnRule>;
 }
 
 export interface PolicyStatement {
@@ -317,4 +333,159 @@ export function evaluateStatic(value: unknown, parameters: Record<string, string
   const parameter = typeof intrinsic.Ref === 'string' ? parameters[intrinsic.Ref] : undefined;
   if (parameter !== undefined) return parameter;
   throw new Error(`cannot evaluate ${JSON.stringify(value)} without deploying`);
+}
+
+/** A deployment to imagine: the stack parameters an operator passes and the region. */
+export interface Deployment {
+  parameters?: Record<string, string>;
+  region?: string;
+}
+
+/** What `Ref: AWS::NoValue` leaves: the property disappears. */
+const NO_VALUE = Symbol('AWS::NoValue');
+
+const PSEUDO_PARAMETERS = (region: string): Record<string, string> => ({
+  'AWS::Region': region,
+  'AWS::AccountId': '123456789012',
+  'AWS::Partition': 'aws',
+  'AWS::URLSuffix': 'amazonaws.com',
+  'AWS::StackName': 'vodflow-test',
+});
+
+/**
+ * Resolves a template value the way CloudFormation would for a given deployment (parameters and region): Conditions,
+ * Fn::If, Fn::Equals/Not/And/Or, Ref of parameters (their Default when not passed) and pseudo parameters, Fn::Sub,
+ * Fn::Join/Split/Select. What exists only once deployed stays symbolic: `Ref:X` / `GetAtt:X.Attr` for resources and
+ * `${X.Attr}` inside Fn::Sub.
+ */
+export function resolveForDeployment(template: CfnTemplate, value: unknown, deployment: Deployment = {}): unknown {
+  const region = deployment.region ?? REGION;
+  const pseudo = PSEUDO_PARAMETERS(region);
+  const parameter = (name: string): string | undefined => {
+    if (name in pseudo) return pseudo[name];
+    const passed = deployment.parameters?.[name];
+    if (passed !== undefined) return passed;
+    const declared = template.Parameters?.[name];
+    if (declared === undefined) return undefined;
+    if (declared.Default === undefined) throw new Error(`parameter ${name} has no default: pass it`);
+    return String(declared.Default);
+  };
+  const condition = (name: string): boolean => {
+    const definition = template.Conditions?.[name];
+    if (definition === undefined) throw new Error(`the template has no condition ${name}`);
+    return resolve(definition) === true;
+  };
+  const resolve = (item: unknown): unknown => {
+    if (item === null || typeof item !== 'object') return item;
+    if (Array.isArray(item)) return item.map(resolve).filter((entry) => entry !== NO_VALUE);
+    const intrinsic = item as Intrinsic;
+    const [key] = Object.keys(intrinsic);
+    const argument = key === undefined ? undefined : intrinsic[key];
+    switch (key) {
+      case 'Ref': {
+        const name = String(argument);
+        if (name === 'AWS::NoValue') return NO_VALUE;
+        return parameter(name) ?? `Ref:${name}`;
+      }
+      case 'Fn::GetAtt': {
+        const [target, attribute] = argument as [string, string];
+        return `GetAtt:${target}.${attribute}`;
+      }
+      case 'Condition':
+        return condition(String(argument));
+      case 'Fn::If': {
+        const [name, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+        return resolve(condition(name) ? whenTrue : whenFalse);
+      }
+      case 'Fn::Equals': {
+        const [left, right] = argument as [unknown, unknown];
+        return JSON.stringify(resolve(left)) === JSON.stringify(resolve(right));
+      }
+      case 'Fn::Not':
+        return resolve((argument as [unknown])[0]) !== true;
+      case 'Fn::And':
+        return (argument as unknown[]).every((entry) => resolve(entry) === true);
+      case 'Fn::Or':
+        return (argument as unknown[]).some((entry) => resolve(entry) === true);
+      case 'Fn::Sub': {
+        const [text, variables] = Array.isArray(argument)
+          ? (argument as [string, Record<string, unknown>])
+          : [String(argument), {}];
+        return text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => {
+          if (name in variables) return String(resolve(variables[name]));
+          return name.includes('.') ? whole : (parameter(name) ?? whole);
+        });
+      }
+      case 'Fn::Join': {
+        const [separator, parts] = argument as [string, unknown];
+        return (resolve(parts) as unknown[]).map(String).join(separator);
+      }
+      case 'Fn::Split': {
+        const [separator, source] = argument as [string, unknown];
+        return String(resolve(source)).split(separator);
+      }
+      case 'Fn::Select': {
+        const [index, list] = argument as [number | string, unknown];
+        return (resolve(list) as unknown[])[Number(index)];
+      }
+      default:
+        return Object.fromEntries(
+          Object.entries(intrinsic)
+            .map(([name, entry]) => [name, resolve(entry)] as const)
+            .filter(([, entry]) => entry !== NO_VALUE),
+        );
+    }
+  };
+  const resolved = resolve(value);
+  return resolved === NO_VALUE ? undefined : resolved;
+}
+
+/** Whether a condition of the template holds for a deployment. */
+export function conditionHolds(template: CfnTemplate, name: string, deployment: Deployment = {}): boolean {
+  return resolveForDeployment(template, { Condition: name }, deployment) === true;
+}
+
+/** The AssertDescriptions of the template's Rules that would stop this deployment before anything is created. */
+export function failedRules(template: CfnTemplate, deployment: Deployment = {}): string[] {
+  const failures: string[] = [];
+  for (const [name, rule] of Object.entries(template.Rules ?? {})) {
+    if (rule.RuleCondition !== undefined && resolveForDeployment(template, rule.RuleCondition, deployment) !== true)
+      continue;
+    for (const assertion of rule.Assertions) {
+      if (resolveForDeployment(template, assertion.Assert, deployment) !== true)
+        failures.push(`${name}: ${assertion.AssertDescription ?? 'assertion failed'}`);
+    }
+  }
+  return failures;
+}
+
+/** Whether a value passes a parameter's AllowedPattern (each item for a CommaDelimitedList). */
+export function parameterAccepts(template: CfnTemplate, name: string, value: string): boolean {
+  const declared = template.Parameters?.[name];
+  if (declared === undefined) throw new Error(`the template has no parameter ${name}`);
+  if (declared.AllowedPattern === undefined) return true;
+  const pattern = new RegExp(declared.AllowedPattern);
+  const values = declared.Type === 'CommaDelimitedList' ? value.split(',') : [value];
+  return values.every((item) => pattern.test(item));
+}
+
+/**
+ * The CloudFormation parameters `serverless deploy` passes (provider.stackParameters of serverless.yml), each
+ * `${param:name[, fallback]}` resolved from `params` (the operator's --param values) or serverless.yml's defaults.
+ */
+export function deployParameters(params: Record<string, string> = {}): Record<string, string> {
+  const config = parse(readFileSync(join(REPO_ROOT, 'serverless.yml'), 'utf8'), { merge: true }) as {
+    params: { default: Record<string, string | number> };
+    provider: { stackParameters: { ParameterKey: string; ParameterValue: string }[] };
+  };
+  return Object.fromEntries(
+    config.provider.stackParameters.map(({ ParameterKey, ParameterValue }) => {
+      const match = /^\$\{param:(\w+)(?:,\s*'([^']*)')?\}$/.exec(ParameterValue);
+      if (!match?.[1]) throw new Error(`${ParameterKey} is not passed as \${param:...}: ${ParameterValue}`);
+      const name = match[1];
+      const value = params[name] ?? config.params.default[name] ?? match[2];
+      if (value === undefined) throw new Error(`--param ${name} is required`);
+      return [ParameterKey, String(value)];
+    }),
+  );
 }

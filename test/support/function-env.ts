@@ -13,7 +13,7 @@ export const TEST_ENV = {
   HLS_PACKAGING_CONFIGURATION_ID: 'vodflow-test-hls',
   DASH_PACKAGING_CONFIGURATION_ID: 'vodflow-test-dash',
   MEDIAPACKAGE_SOURCE_ROLE_ARN: 'arn:aws:iam::123456789012:role/vodflow-test-mediapackage-source',
-  CDN_DOMAIN: 'd111111abcdef8.cloudfront.net',
+  CDN_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
   MAX_SOURCE_DURATION_SECONDS: '3600',
   MAX_SOURCE_BYTES: '10737418240',
   PLAYABLE_WAIT_SECONDS: '9',

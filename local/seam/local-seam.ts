@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { HttpResponse } from '@smithy/protocol-http';
+import { LocalServiceError, type AwsServiceName, type CommandInput, type LocalService } from './local-service';
+
+/**
+ * The one seam of local mode. Every AWS call, whether a function sends it through an SDK client or the state
+ * machine through a direct service integration, arrives here as (service, command, input) and is answered by the
+ * local implementation of that service. Nothing else knows it is local.
+ */
+export class LocalSeam {
+  private readonly services = new Map<AwsServiceName, LocalService>();
+
+  register(...services: LocalService[]): this {
+    for (const service of services) this.services.set(service.service, service);
+    return this;
+  }
+
+  async call(service: AwsServiceName, command: string, input: CommandInput): Promise<Record<string, unknown>> {
+    const local = this.services.get(service);
+    if (!local) throw new LocalServiceError('UnknownService', `no local implementation of ${service}`);
+    return local.handle(command, input);
+  }
+}
+
+/** SDK client class names (context.clientName) to the service names of the seam. */
+const CLIENT_SERVICES: Record<string, AwsServiceName> = {
+  S3Client: 'S3',
+  DynamoDBClient: 'DynamoDB',
+  SFNClient: 'SFN',
+  SQSClient: 'SQS',
+  SNSClient: 'SNS',
+  MediaConvertClient: 'MediaConvert',
+  MediaPackageVodClient: 'MediaPackageVod',
+  CloudFrontClient: 'CloudFront',
+  SecretsManagerClient: 'SecretsManager',
+};
+
+interface MiddlewareContext {
+  clientName?: string;
+  commandName?: string;
+}
+type FinalizeHandler = (args: { input: object }) => Promise<{ output: object; response: unknown }>;
+type FinalizeMiddleware = (next: FinalizeHandler, context: MiddlewareContext) => FinalizeHandler;
+
+interface WireRequest {
+  headers: Record<string, string | undefined>;
+  body?: unknown;
+}
+interface WireHandler {
+  handle(request: WireRequest): Promise<{ response: HttpResponse }>;
+}
+
+/** The structural part of an SDK v3 client the seam needs (two @smithy copies are installed, so no class import). */
+export interface SdkClient {
+  config: object;
+  middlewareStack: { addRelativeTo(middleware: never, options: never): void };
+}
+type AddAfterSigning = (
+  middleware: FinalizeMiddleware,
+  options: { relation: 'after'; toMiddleware: 'awsAuthMiddleware'; name: string },
+) => void;
+
+/**
+ * Answers every command of `client` locally. The middleware sits right after request signing: the input is what
+ * the wire would carry, and a pre-signed URL, which the S3 presigner cuts off before signing, is never answered here
+ * but produced exactly as in the cloud. DynamoDB is answered one step lower, on its JSON wire protocol, so that the
+ * document client's unmarshalling (which runs on the deserialised response) happens as in the cloud.
+ */
+export function routeClientToLocal(client: SdkClient, seam: LocalSeam): void {
+  (client.config as { requestHandler?: WireHandler }).requestHandler = dynamoDbWire(seam);
+  const addAfterSigning = client.middlewareStack.addRelativeTo.bind(client.middlewareStack) as AddAfterSigning;
+  addAfterSigning(
+    (next, context) => async (args) => {
+      if (context.clientName === 'DynamoDBClient') return next(args);
+      const service = CLIENT_SERVICES[context.clientName ?? ''];
+      const command = (context.commandName ?? '').replace(/Command$/, '');
+      if (!service) throw new LocalServiceError('UnknownService', `no local service for ${String(context.clientName)}`);
+      const output = await seam.call(service, command, args.input as CommandInput);
+      return { output: { $metadata: { httpStatusCode: 200 }, ...output }, response: {} };
+    },
+    { relation: 'after', toMiddleware: 'awsAuthMiddleware', name: 'vodflowLocalSeam' },
+  );
+}
+
+function jsonResponse(statusCode: number, body: unknown): { response: HttpResponse } {
+  return {
+    response: new HttpResponse({
+      statusCode,
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: Readable.from([Buffer.from(JSON.stringify(body))]),
+    }),
+  };
+}
+
+function bodyText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return new TextDecoder().decode(body);
+  throw new LocalServiceError('SerializationException', 'local DynamoDB expects a JSON request body');
+}
+
+/** DynamoDB's awsJson1_0 protocol: `X-Amz-Target: DynamoDB_20120810.<Operation>`, JSON in, JSON out. */
+function dynamoDbWire(seam: LocalSeam): WireHandler {
+  return {
+    async handle(request) {
+      const target = request.headers['x-amz-target'] ?? request.headers['X-Amz-Target'] ?? '';
+      const command = target.split('.').pop() ?? '';
+      try {
+        const input = JSON.parse(bodyText(request.body)) as CommandInput;
+        return jsonResponse(200, await seam.call('DynamoDB', command, input));
+      } catch (error) {
+        const { name, message } =
+          error instanceof Error ? error : { name: 'InternalServerError', message: String(error) };
+        const status = error instanceof LocalServiceError ? error.$metadata.httpStatusCode : 500;
+        // Fields an error carries besides its name (Item, CancellationReasons) travel as DynamoDB sends them.
+        const extra = Object.fromEntries(
+          Object.entries(error instanceof Error ? error : {}).filter(([key]) => !['$fault', '$metadata'].includes(key)),
+        );
+        return jsonResponse(status, { __type: `com.amazonaws.dynamodb.v20120810#${name}`, message, ...extra });
+      }
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import type { LocalLambda } from '../runtime/lambda-functions';
+import type { LocalRuntime } from '../runtime/local-runtime';
+import { LOCAL_STACK, type LocalEndpoints } from '../runtime/local-stack';
+import { PROJECT_ROOT } from '../runtime/project-root';
+import { httpApi } from './http-api-adapter';
+import { inspectExecutions, inspectQueues, inspectTopics } from './inspection';
+import { serveFile } from './static-files';
+
+type ApiListener = (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
+
+export function createApiListener(lambda: LocalLambda, endpoints: LocalEndpoints): ApiListener {
+  return httpApi((name, event) => lambda.invoke(name, event), [endpoints.appUrl]);
+}
+
+const WEB_ROOT = join(PROJECT_ROOT, 'local', 'web');
+const VENDOR: Record<string, string> = {
+  'hls.min.js': join(PROJECT_ROOT, 'node_modules', 'hls.js', 'dist', 'hls.min.js'),
+  'dash.all.min.js': join(PROJECT_ROOT, 'node_modules', 'dashjs', 'dist', 'modern', 'umd', 'dash.all.min.js'),
+};
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > 64 * 1024) throw new RangeError('body too large');
+    chunks.push(chunk);
+  }
+  return chunks.length === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+}
+
+interface AppParts {
+  runtime: LocalRuntime;
+  api: ApiListener;
+  s3Http: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+}
+
+/**
+ * The app server: the page, the API (as the HTTP API serves it), the local issuer, pre-signed S3 uploads and the
+ * inspection endpoints for topics, queues and executions. Only ever bound to 127.0.0.1.
+ */
+export function createAppListener({ runtime, api, s3Http }: AppParts) {
+  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', runtime.endpoints.appUrl);
+    const path = url.pathname;
+    const method = request.method ?? 'GET';
+
+    if (path.startsWith('/api/')) return api(request, response, `${path.slice(4)}${url.search}`);
+    if (path.startsWith('/s3/')) return s3Http(request, response);
+
+    if (path === '/auth/.well-known/jwks.json') {
+      json(response, 200, runtime.issuer.jwks());
+      return;
+    }
+    if (path === '/auth/.well-known/openid-configuration') {
+      json(response, 200, {
+        issuer: runtime.issuer.issuer,
+        jwks_uri: `${runtime.issuer.issuer}/.well-known/jwks.json`,
+      });
+      return;
+    }
+    if (path === '/auth/token' && method === 'POST') {
+      try {
+        const body = (await readJson(request)) as { user?: unknown; entitlements?: unknown };
+        const entitlements = Array.isArray(body.entitlements) ? body.entitlements.map(String) : [];
+        json(
+          response,
+          200,
+          await runtime.issuer.token({ user: typeof body.user === 'string' ? body.user : '', entitlements }),
+        );
+        return;
+      } catch (error) {
+        json(response, 400, { message: error instanceof Error ? error.message : 'bad request' });
+        return;
+      }
+    }
+
+    if (path === '/local/config') {
+      json(response, 200, { edgeUrl: runtime.endpoints.edgeUrl, apiBase: '/api' });
+      return;
+    }
+    if (path === '/local/executions') {
+      json(response, 200, inspectExecutions(runtime.services.stepFunctions));
+      return;
+    }
+    if (path === '/local/queues') {
+      json(response, 200, inspectQueues(runtime.services.sqs));
+      return;
+    }
+    if (path === '/local/topics') {
+      json(response, 200, inspectTopics(runtime.services.sns));
+      return;
+    }
+    if (path === '/local/redrive' && method === 'POST') {
+      const body = (await readJson(request).catch(() => ({}))) as { executionArn?: unknown };
+      const event = typeof body.executionArn === 'string' ? { executionArn: body.executionArn } : {};
+      json(response, 200, await runtime.lambda.invoke('redrive', event));
+      return;
+    }
+
+    if (method !== 'GET' && method !== 'HEAD') {
+      json(response, 405, { message: 'Method Not Allowed' });
+      return;
+    }
+    if (path.startsWith('/vendor/')) {
+      const file = VENDOR[path.slice('/vendor/'.length)];
+      if (file && (await serveFile(response, dirname(file), file.slice(dirname(file).length + 1)))) return;
+      json(response, 404, { message: 'Not Found' });
+      return;
+    }
+    if (await serveFile(response, WEB_ROOT, path === '/' ? 'index.html' : path.slice(1))) return;
+    json(response, 404, { message: 'Not Found' });
+  };
+  return (request: IncomingMessage, response: ServerResponse) => {
+    route(request, response).catch(() => {
+      if (!response.headersSent) json(response, 500, { message: 'Internal Server Error' });
+      else response.destroy();
+    });
+  };
+}
+
+export { LOCAL_STACK };

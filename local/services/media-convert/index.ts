@@ -1,0 +1,1 @@
+export { LocalMediaConvert, type LocalMediaConvertOptions } from './local-media-convert';

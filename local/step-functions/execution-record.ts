@@ -1,0 +1,41 @@
+import type { Json } from './load-definition';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface HistoryEvent {
+  id: number;
+  type: string;
+  timestamp: string;
+  stateName?: string;
+  input?: Json;
+  output?: Json;
+  error?: string;
+  cause?: string;
+  redriveCount?: number;
+}
+
+/** One execution as local Step Functions keeps it on disk: enough to describe it, list its history and redrive it. */
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  redriveCount: number;
+  redriveDate?: string;
+  /** The state that ended the last run unsuccessfully and its input: where a redrive continues. */
+  failedState?: { name: string; input: Json };
+  /** The state being executed (persisted so that a run interrupted by a restart can be redriven from it). */
+  currentState?: { name: string; input: Json };
+  redriveClientTokens: string[];
+  history: HistoryEvent[];
+}
+
+export function isRedrivable(record: ExecutionRecord): boolean {
+  return record.status === 'FAILED' || record.status === 'TIMED_OUT' || record.status === 'ABORTED';
+}
