@@ -192,7 +192,8 @@ export async function main(argv: string[]): Promise<number> {
   const options: Options = {
     dataDir: resolve(values.data ?? process.env.VODFLOW_DATA_DIR ?? join(PROJECT_ROOT, '.vodflow', 'data')),
     port,
-    edgePort: Number(values['edge-port'] ?? process.env.VODFLOW_EDGE_PORT ?? port + 1),
+    // Port 0 (any free port) for the app means any free port for the edge too.
+    edgePort: Number(values['edge-port'] ?? process.env.VODFLOW_EDGE_PORT ?? (port === 0 ? 0 : port + 1)),
   };
   switch (values.help ? undefined : command) {
     case 'serve':

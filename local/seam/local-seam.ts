@@ -68,6 +68,8 @@ type AddAfterSigning = (
  */
 export function routeClientToLocal(client: SdkClient, seam: LocalSeam): void {
   (client.config as { requestHandler?: WireHandler }).requestHandler = dynamoDbWire(seam);
+  // One seam per client, even when local mode is started again in the same process.
+  (client.middlewareStack as unknown as { remove(name: string): boolean }).remove('vodflowLocalSeam');
   const addAfterSigning = client.middlewareStack.addRelativeTo.bind(client.middlewareStack) as AddAfterSigning;
   addAfterSigning(
     (next, context) => async (args) => {

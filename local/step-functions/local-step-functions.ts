@@ -230,10 +230,20 @@ export class LocalStepFunctions implements LocalService {
     let abort: () => void = () => undefined;
     const done = this.runPass(record, startAt, input, (fn) => {
       abort = fn;
-    }).finally(() => {
-      this.running.delete(record.executionArn);
-      this.tokens.closeExecution(record.executionArn);
-    });
+    })
+      .catch(async (error: unknown) => {
+        // The run could not even start (an invalid definition): the execution fails, as StartExecution would refuse.
+        record.status = 'FAILED';
+        record.error = 'States.Runtime';
+        record.cause = error instanceof Error ? error.message : String(error);
+        record.stopDate = new Date().toISOString();
+        this.append(record, { type: 'ExecutionFailed', error: record.error, cause: record.cause });
+        await this.store.save(record);
+      })
+      .finally(() => {
+        this.running.delete(record.executionArn);
+        this.tokens.closeExecution(record.executionArn);
+      });
     this.running.set(record.executionArn, {
       abort: () => {
         abort();
@@ -251,7 +261,11 @@ export class LocalStepFunctions implements LocalService {
     const definition = startAt ? { ...this.options.definition, StartAt: startAt } : this.options.definition;
     const states = definition.States as Record<string, JsonObject>;
     const taskStates = Object.entries(states).filter(([, state]) => state.Type === 'Task');
-    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false, checkPaths: true } });
+    // A redrive starts mid-machine, where states before it are unreachable: the definition was validated when the
+    // execution started, so it is not validated again.
+    const machine = new StateMachine(definition as never, {
+      validationOptions: startAt ? { noValidate: true } : { checkArn: false, checkPaths: true },
+    });
     const retryIntervals =
       this.options.retryIntervalSeconds === undefined
         ? undefined

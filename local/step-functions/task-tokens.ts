@@ -58,6 +58,8 @@ export class TaskTokens {
       clearTimeout(entry.timer);
       this.waiting.delete(token);
       this.closed.add(token);
+      // Settle the state's wait, so that nothing of the ended run (the library's own timers) outlives it.
+      entry.reject(namedError('States.Aborted', 'the execution ended while this task waited'));
     }
   }
 

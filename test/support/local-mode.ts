@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,14 +25,17 @@ export function operatorToken(runtime: LocalRuntime): Promise<string> {
   return devToken(runtime.endpoints, OPERATOR.user, OPERATOR.entitlements);
 }
 
-/** Generates a clip, uploads it through the API like the page does, and waits for a final catalogue status. */
+/**
+ * Generates a clip (or takes `file`, already generated), uploads it through the API like the page does, and waits
+ * for a final catalogue status.
+ */
 export async function publishClip(
   runtime: LocalRuntime,
   shape: ClipShape,
   options: { accessLevel?: string; file?: string } = {},
 ): Promise<AssetView> {
   const token = await operatorToken(runtime);
-  const file = await generateClip(options.file ?? join(runtime.dataDir, 'clips', 'clip.mp4'), shape);
+  const file = options.file ?? (await generateClip(join(runtime.dataDir, 'clips', `${randomUUID()}.mp4`), shape));
   const assetId = await uploadFile(runtime.endpoints, token, file, {
     ...(options.accessLevel ? { accessLevel: options.accessLevel } : {}),
   });

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { waitForFinalStatus } from '../../../local/cli/asset-status';
+import { uploadFile } from '../../../local/cli/upload-client';
+import type { LocalRuntime } from '../../../local/runtime/local-runtime';
+import { LOCAL_STACK } from '../../../local/runtime/local-stack';
+import { operatorToken, startTestRuntime } from '../../support/local-mode';
+
+/** Bad input in local mode behaves as in the cloud: REJECTED with the reason, a notification, the source kept. */
+let runtime: LocalRuntime;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
+});
+
+afterAll(async () => {
+  await runtime.close();
+});
+
+describe('an upload that is not a video', () => {
+  it('ends REJECTED with a clear reason and a rejection notice, keeps the source, and the server keeps serving', async () => {
+    const token = await operatorToken(runtime);
+    const file = join(runtime.dataDir, 'holiday.mp4');
+    await writeFile(file, randomBytes(64 * 1024));
+
+    const assetId = await uploadFile(runtime.endpoints, token, file);
+    const asset = await waitForFinalStatus(runtime.endpoints, token, assetId, () => undefined, 60_000);
+    await runtime.idle();
+
+    expect(asset.status).toBe('REJECTED');
+    expect(JSON.stringify(asset.error)).toMatch(/SourceRejected.*cannot read the uploaded file.*Invalid data/);
+    const notices = runtime.services.sns.messages(LOCAL_STACK.notificationsTopic);
+    expect(notices.filter((notice) => JSON.stringify(notice).includes('video.rejected'))).toHaveLength(1);
+    expect(runtime.services.sqs.peek(LOCAL_STACK.deadLetterQueue)).toEqual([]);
+    expect(await runtime.services.s3.list(LOCAL_STACK.sourceBucket, `uploads/${assetId}/`)).toHaveLength(1);
+    expect((await fetch(`${runtime.endpoints.appUrl}/api/videos`)).status).toBe(200);
+  }, 90_000);
+});
