@@ -39,7 +39,8 @@ function playerUrl(server: ServerInfo, assetId: string): string {
 async function withServer<T>(options: Options, work: (server: ServerInfo, runtime?: LocalRuntime) => Promise<T>) {
   const running = await runningServer(options.dataDir);
   if (running) return work(running);
-  const runtime = await startLocalRuntime({ dataDir: options.dataDir, port: 0, edgePort: 0 });
+  // The same ports as `serve`: the catalogue's playback URLs name the edge's origin, so they must stay valid.
+  const runtime = await startLocalRuntime({ dataDir: options.dataDir, port: options.port, edgePort: options.edgePort });
   try {
     return await work(runtime.endpoints, runtime);
   } finally {
@@ -132,6 +133,20 @@ async function status(options: Options, assetId?: string): Promise<void> {
       const failed = execution.failedState ? ` at ${execution.failedState}` : '';
       say(`  ${execution.name}  ${execution.status}${failed}  redriven ${String(execution.redriveCount)}x`);
     }
+    const queues = await apiJson<{ name: string; depth: number; messages: { body: string }[] }[]>(
+      server,
+      '/local/queues',
+    );
+    say('\nqueues');
+    for (const queue of queues) {
+      say(`  ${queue.name}  ${String(queue.depth)} message(s)`);
+      for (const message of queue.messages) say(`    ${message.body}`);
+    }
+    const topics = await apiJson<{ name: string; messages: { message: string }[] }[]>(server, '/local/topics');
+    say('\nnotifications (latest 10)');
+    for (const topic of topics) {
+      for (const notice of topic.messages.slice(-10)) say(`  ${topic.name}  ${notice.message}`);
+    }
   });
 }
 
@@ -204,8 +219,11 @@ export async function main(argv: string[]): Promise<number> {
       const asset = await withServer(options, async (server, runtime) => {
         const published = await publish(server, resolve(argument), values.title, values.access);
         say(describeAsset(published));
-        if (!runtime && published.status === 'READY') say(`\nwatch it: ${playerUrl(server, published.assetId)}`);
-        if (runtime && published.status === 'READY') say('\nrun `npx vodflow serve` to watch it in the browser');
+        if (published.status === 'READY') {
+          say(
+            `\nwatch it: ${playerUrl(server, published.assetId)}${runtime ? '  (while `npx vodflow serve` runs)' : ''}`,
+          );
+        }
         return published;
       });
       return FINAL_STATUSES.has(asset.status) && asset.status === 'READY' ? 0 : 1;

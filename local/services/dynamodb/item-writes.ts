@@ -49,16 +49,7 @@ export function planPut(table: TableStore, input: Input): PlannedWrite {
   const item = requiredItem(input, 'Item');
   table.checkItem(item);
   checkSize(item);
-  const returnValues = optionalEnum(input, 'ReturnValues', [
-    'NONE',
-    'ALL_OLD',
-    'UPDATED_OLD',
-    'ALL_NEW',
-    'UPDATED_NEW',
-  ]);
-  if (returnValues !== undefined && returnValues !== 'NONE' && returnValues !== 'ALL_OLD') {
-    throw validationError('ReturnValues can only be ALL_OLD or NONE');
-  }
+  const returnValues = putOrDeleteReturnValues(input);
   const key = table.keyOf(item);
   const before = table.stored(key);
   const attributes = new ExpressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
@@ -67,9 +58,8 @@ export function planPut(table: TableStore, input: Input): PlannedWrite {
   return { table, key, after: item, attributes: returnValues === 'ALL_OLD' ? before : undefined };
 }
 
-export function planDelete(table: TableStore, input: Input): PlannedWrite {
-  refuseLegacyParameters(input, LEGACY);
-  const key = table.keyFromRequest(requiredItem(input, 'Key'));
+/** PutItem and DeleteItem accept only NONE and ALL_OLD, as DynamoDB does. */
+function putOrDeleteReturnValues(input: Input): 'NONE' | 'ALL_OLD' | undefined {
   const returnValues = optionalEnum(input, 'ReturnValues', [
     'NONE',
     'ALL_OLD',
@@ -80,6 +70,13 @@ export function planDelete(table: TableStore, input: Input): PlannedWrite {
   if (returnValues !== undefined && returnValues !== 'NONE' && returnValues !== 'ALL_OLD') {
     throw validationError('ReturnValues can only be ALL_OLD or NONE');
   }
+  return returnValues;
+}
+
+export function planDelete(table: TableStore, input: Input): PlannedWrite {
+  refuseLegacyParameters(input, LEGACY);
+  const key = table.keyFromRequest(requiredItem(input, 'Key'));
+  const returnValues = putOrDeleteReturnValues(input);
   const before = table.stored(key);
   const attributes = new ExpressionAttributes(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   checkCondition(input, attributes, before);

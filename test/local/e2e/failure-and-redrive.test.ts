@@ -73,12 +73,23 @@ describe('a transcoder failure in local mode', () => {
   });
 
   it('is redriven by `vodflow redrive --all` after a restart, continues at Transcode and ends READY', async () => {
+    const ports = [runtime.endpoints.appUrl, runtime.endpoints.edgeUrl].map((url) => new URL(url).port);
     await runtime.close();
     await rm(failFlag);
 
     const { stdout } = await run(
       process.execPath,
-      [join(PROJECT_ROOT, 'bin', 'vodflow.mjs'), 'redrive', '--all', '--data', dataDir],
+      [
+        join(PROJECT_ROOT, 'bin', 'vodflow.mjs'),
+        'redrive',
+        '--all',
+        '--data',
+        dataDir,
+        '--port',
+        ports[0] ?? '0',
+        '--edge-port',
+        ports[1] ?? '0',
+      ],
       {
         env: { ...process.env, FFMPEG_PATH: wrapper, LOG_LEVEL: 'error' },
         timeout: 120_000,
@@ -102,8 +113,7 @@ describe('a transcoder failure in local mode', () => {
 
     // Same ports as before the restart: the functions, loaded once per process as in a Lambda container, keep the
     // issuer and edge URLs they read at cold start.
-    const ports = [runtime.endpoints.appUrl, runtime.endpoints.edgeUrl].map((url) => Number(new URL(url).port));
-    runtime = await startTestRuntime({ dataDir, port: ports[0], edgePort: ports[1] });
+    runtime = await startTestRuntime({ dataDir, port: Number(ports[0]), edgePort: Number(ports[1]) });
     const token = await operatorToken(runtime);
     const asset = (await (
       await fetch(`${runtime.endpoints.appUrl}/api/videos/${failed.assetId}`, {
