@@ -68,6 +68,9 @@ export type FunctionName = keyof typeof FUNCTIONS;
 
 /** How Lambda's Node.js runtime reports a function error: Step Functions' Cause is this JSON envelope. */
 export class LambdaFunctionError extends Error {
+  /** The function's own message (the error's `message` is the whole envelope, as Step Functions sees it). */
+  readonly errorMessage: string;
+
   constructor(original: Error) {
     super(
       JSON.stringify({
@@ -77,6 +80,7 @@ export class LambdaFunctionError extends Error {
       }),
     );
     this.name = original.name;
+    this.errorMessage = original.message;
   }
 }
 

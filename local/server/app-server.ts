@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import type { LocalLambda } from '../runtime/lambda-functions';
+import { LambdaFunctionError, type LocalLambda } from '../runtime/lambda-functions';
 import type { LocalRuntime } from '../runtime/local-runtime';
 import { LOCAL_STACK, type LocalEndpoints } from '../runtime/local-stack';
 import { PROJECT_ROOT } from '../runtime/project-root';
@@ -99,12 +99,16 @@ export function createAppListener({ runtime, api, s3Http }: AppParts) {
       return;
     }
     if (path === '/local/redrive' && method === 'POST') {
-      const body = (await readJson(request).catch(() => ({}))) as { executionArn?: unknown };
-      const event = typeof body.executionArn === 'string' ? { executionArn: body.executionArn } : {};
-      json(response, 200, await runtime.lambda.invoke('redrive', event));
+      // The deployed redrive function's own request: { executionArn? , dryRun?, maxMessages? }; it validates it.
+      const body = await readJson(request).catch(() => ({}));
+      try {
+        json(response, 200, await runtime.lambda.invoke('redrive', body));
+      } catch (error) {
+        if (!(error instanceof LambdaFunctionError) || error.name !== 'InvalidEvent') throw error;
+        json(response, 400, { message: error.errorMessage });
+      }
       return;
     }
-
     if (method !== 'GET' && method !== 'HEAD') {
       json(response, 405, { message: 'Method Not Allowed' });
       return;
