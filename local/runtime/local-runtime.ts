@@ -72,9 +72,18 @@ export interface LocalRuntime {
 
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
+    const refuse = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${String(port)} on 127.0.0.1 is in use (vodflow already running?); choose others with --port and --edge-port`,
+            )
+          : error,
+      );
+    };
+    server.once('error', refuse);
     server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolveListen();
     });
   });
