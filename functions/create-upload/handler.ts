@@ -6,7 +6,7 @@ import { httpHandler, type HttpEvent, type HttpResult } from '../commons/http/ht
 import { jsonResponse } from '../commons/http/responses';
 import { logger } from '../commons/logger';
 import { presignMultipartUpload, presignSingleUpload, type MultipartUpload, type SingleUpload } from './presign-upload';
-import { recordPendingUpload } from './record-upload';
+import { ABANDONED_UPLOAD_GRACE_SECONDS, recordPendingUpload } from './record-upload';
 import { readUploadConfig } from './upload-config';
 import { newAssetId, uploadKeyFor } from './upload-key';
 import { parseUploadRequest } from './upload-request';
@@ -34,7 +34,15 @@ async function createUpload(event: HttpEvent): Promise<HttpResult> {
   const now = new Date();
   const assetId = newAssetId();
   const key = uploadKeyFor(assetId, request.fileName);
-  await recordPendingUpload({ table: config.table, assetId, key, request, uploadedBy: caller.subject, now });
+  await recordPendingUpload({
+    table: config.table,
+    assetId,
+    key,
+    request,
+    uploadedBy: caller.subject,
+    now,
+    abandonAfterSeconds: config.urlTtlSeconds + ABANDONED_UPLOAD_GRACE_SECONDS,
+  });
 
   const target = {
     bucket: config.bucket,

@@ -190,6 +190,7 @@ async function assemble(
         name: LOCAL_STACK.catalogueTable,
         partitionKey: 'assetId',
         indexes: [{ name: 'byStatus', partitionKey: 'status', sortKey: 'updatedAt' }],
+        ttlAttribute: 'expiresAt',
       },
       { name: LOCAL_STACK.transcodeJobsTable, partitionKey: 'correlationId', ttlAttribute: 'expiresAt' },
     ],

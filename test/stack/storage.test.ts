@@ -144,6 +144,8 @@ describe('tables', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       DeletionProtectionEnabled: true,
+      // Records of uploads that never arrived expire; the workflow removes the attribute from every other record.
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       GlobalSecondaryIndexes: [
         {
           IndexName: 'byStatus',

@@ -295,4 +295,29 @@ describe('publish-video state machine (the real ASL file, run by aws-local-stepf
     expect(world.item()).toMatchObject({ version: 2, createdAt: first.createdAt, status: 'READY' });
     expect(world.item().publishId).toBe(`${SAMPLE_REQUEST.assetId}-fedcba9876543210`);
   });
+
+  describe('an upload recorded by POST /uploads (title, access level and an abandoned-upload expiry)', () => {
+    const pending = {
+      assetId: SAMPLE_REQUEST.assetId,
+      status: 'AWAITING_UPLOAD',
+      title: 'Holiday',
+      accessLevel: 'public',
+      uploadedBy: 'uploader-1',
+      expiresAt: 1_795_300_000,
+    };
+
+    it.each([
+      ['published', (world: PublishVideoWorld) => world, 'READY'],
+      ['rejected', (world: PublishVideoWorld) => world.reject('the uploaded mp4 file has no video stream'), 'REJECTED'],
+      ['failed', (world: PublishVideoWorld) => world.fail('ProbeSource', 'MediaConvert.BadRequestException'), 'FAILED'],
+    ])('keeps its title and access level and no longer expires once %s', async (_, prepare, status) => {
+      const world = prepare(new PublishVideoWorld());
+      world.catalogue.set(SAMPLE_REQUEST.assetId, { ...pending });
+
+      await world.start();
+
+      expect(world.item()).toMatchObject({ status, title: 'Holiday', accessLevel: 'public', uploadedBy: 'uploader-1' });
+      expect(world.item()).not.toHaveProperty('expiresAt');
+    });
+  });
 });

@@ -72,8 +72,14 @@ describe('POST /uploads', () => {
         createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         updatedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         upload: { key, size: 12_345_678, contentType: 'video/mp4' },
+        expiresAt: expect.any(Number),
       },
     });
+    // The record of an upload that never arrives expires (DynamoDB TTL) a day after its upload URL does.
+    const [put] = dynamo.commandCalls(PutCommand);
+    const expiresAt = Number(put?.args[0].input.Item?.expiresAt);
+    expect(expiresAt - Date.now() / 1000).toBeGreaterThan(900 + 86_400 - 10);
+    expect(expiresAt - Date.now() / 1000).toBeLessThanOrEqual(900 + 86_400);
     expect(body.upload).toEqual({
       method: 'PUT',
       url: expect.any(String),
