@@ -32,6 +32,7 @@ import { h } from './create-element.js';
 import { followAsset } from './follow-asset.js';
 import { startPipelinePanel } from './pipeline-panel.js';
 import { createPlayback } from './playback.js';
+import { showTrickPlay } from './trick-play.js';
 import { createSession } from './session.js';
 import { exposeTestHook } from './test-hook.js';
 import { uploadFile } from './upload-file.js';
@@ -63,6 +64,7 @@ async function main() {
 
   const playerStatus = $('player-status');
   let catalogue;
+  let shownTrickPlay;
   const playback = createPlayback($('video'), {
     edgeUrl,
     token,
@@ -77,6 +79,10 @@ async function main() {
           : '';
         playerStatus.textContent = `${state.assetId} with ${state.protocol.toUpperCase()}${expires}`;
         if (grant.thumbnails?.poster) catalogue?.showPoster(state.assetId, grant.thumbnails.poster);
+        if (grant.thumbnails?.trickplay !== shownTrickPlay) {
+          shownTrickPlay = grant.thumbnails?.trickplay;
+          showTrickPlay($('trick-play'), shownTrickPlay, $('video')).catch(() => undefined);
+        }
       } else if (state.currentTime === 0) playerStatus.textContent = `Requesting playback of ${state.assetId}…`;
     },
   });

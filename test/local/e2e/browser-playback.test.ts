@@ -8,6 +8,7 @@ import {
   CHROMIUM_INSTALL_TIMEOUT_MS,
   collectPageProblems,
   launchChromium,
+  playInPage,
   readPlaybackState,
   waitForPlayback,
   waitForVodflowHook,
@@ -153,6 +154,14 @@ async function assertPlayedThroughEdge(visit: PlayerVisit, protocol: 'hls' | 'da
   expect(asset.playback?.dash.startsWith(resource.slice(0, -1))).toBe(true);
 }
 
+async function eventually(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${String(timeoutMs)} ms: ${check.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 beforeAll(async () => {
   // Chromium first: on a fresh machine its install is the slow part, and it needs no runtime.
   browser = await launchChromium();
@@ -228,5 +237,35 @@ describe('playing a clip published in local mode, in Chromium, through the local
     const requests = await describeMediaRequests(visit);
     expect(requests.length).toBeGreaterThanOrEqual(1);
     expect(requests.every((request) => request.status === 403 && request.cookieNames.length === 0)).toBe(true);
+  });
+
+  it('shows the trick-play scenes on the page, their tiles loaded through the edge with the cookies, and seeks', async () => {
+    const { runtime: local, browser: chromium } = started();
+    const context = await chromium.newContext();
+    const page = await context.newPage();
+    const visit: PlayerVisit = { context, page, requests: [], problems: collectPageProblems(page) };
+    visits.push(visit);
+    const tiles: { url: string; status: number }[] = [];
+    page.on('response', (response) => {
+      if (/index_thumbnails_\d+\.jpg$/.test(response.url()))
+        tiles.push({ url: response.url(), status: response.status() });
+    });
+    await page.goto(`${local.endpoints.appUrl}/`);
+    await waitForVodflowHook(page);
+    await playInPage(page, asset.assetId, 'hls');
+
+    const scenes = page.locator('#trick-play .scene');
+    await scenes.nth(2).waitFor({ timeout: 15_000 });
+    expect(await scenes.count()).toBe(Math.ceil(CLIP.durationSeconds / 6));
+    await eventually(() => tiles.length >= 3, 10_000);
+    expect(
+      tiles.every((tile) => tile.status === 200 && tile.url.startsWith(`${local.endpoints.edgeUrl}/assets/`)),
+    ).toBe(true);
+
+    await scenes.nth(2).click();
+    const currentTime = () =>
+      page.locator('video').evaluate((video) => (video as unknown as { currentTime: number }).currentTime);
+    await eventually(async () => (await currentTime()) >= 12, 10_000);
+    expect(visit.problems).toEqual([]);
   });
 });
