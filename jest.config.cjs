@@ -6,6 +6,9 @@ module.exports = {
   transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/esbuild-transform.cjs' },
   // ESM-only packages must be transformed to CommonJS for jest's module system.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
-  setupFiles: ['<rootDir>/test/support/promise-with-resolvers.cjs', '<rootDir>/test/support/test-environment.cjs'],
+  setupFiles: [
+    '<rootDir>/local/step-functions/promise-with-resolvers.ts',
+    '<rootDir>/test/support/test-environment.cjs',
+  ],
   testTimeout: 30000,
 };

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { basename, extname } from 'node:path';
+import { VIDEO_TYPES } from '../../functions/create-upload/upload-request';
 
 /** What the local app server answers; the same API as the cloud's behind CloudFront. */
 export interface ServerInfo {
@@ -22,17 +23,10 @@ interface CreatedUpload {
   upload: SingleUpload | MultipartUpload;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.mp4': 'video/mp4',
-  '.m4v': 'video/mp4',
-  '.mov': 'video/quicktime',
-  '.mkv': 'video/x-matroska',
-  '.webm': 'video/webm',
-  '.avi': 'video/x-msvideo',
-  '.mpg': 'video/mpeg',
-  '.mpeg': 'video/mpeg',
-  '.ts': 'video/mp2t',
-};
+/** File extension -> content type, from the upload API's own allow-list. */
+const CONTENT_TYPES: Record<string, string> = Object.fromEntries(
+  Object.entries(VIDEO_TYPES).flatMap(([type, extensions]) => extensions.map((extension) => [`.${extension}`, type])),
+);
 
 export class ApiError extends Error {
   constructor(

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { LambdaFunctionError } from './lambda-function-error';
 import { functionArn } from './local-stack';
+
+export { LambdaFunctionError };
 
 /** The Lambda Node.js runtime's context, as much of it as handlers and middy read. */
 export interface LocalLambdaContext {
@@ -65,24 +68,6 @@ const FUNCTIONS: Record<string, FunctionDefinition> = {
 };
 
 export type FunctionName = keyof typeof FUNCTIONS;
-
-/** How Lambda's Node.js runtime reports a function error: Step Functions' Cause is this JSON envelope. */
-export class LambdaFunctionError extends Error {
-  /** The function's own message (the error's `message` is the whole envelope, as Step Functions sees it). */
-  readonly errorMessage: string;
-
-  constructor(original: Error) {
-    super(
-      JSON.stringify({
-        errorType: original.name,
-        errorMessage: original.message,
-        trace: (original.stack ?? '').split('\n').filter(Boolean),
-      }),
-    );
-    this.name = original.name;
-    this.errorMessage = original.message;
-  }
-}
 
 export class LocalLambda {
   private readonly loaded = new Map<string, Promise<Handler>>();

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { LambdaFunctionError, type LocalLambda } from '../runtime/lambda-functions';
 import type { LocalRuntime } from '../runtime/local-runtime';
-import { LOCAL_STACK, type LocalEndpoints } from '../runtime/local-stack';
+import type { LocalEndpoints } from '../runtime/local-stack';
 import { PROJECT_ROOT } from '../runtime/project-root';
 import { httpApi } from './http-api-adapter';
 import { inspectExecutions, inspectQueues, inspectTopics } from './inspection';
@@ -129,5 +129,3 @@ export function createAppListener({ runtime, api, s3Http }: AppParts) {
     });
   };
 }
-
-export { LOCAL_STACK };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { loadDefinition, type Json } from '../../local/step-functions/load-definition';
 
 export const ASL_PATH = join(__dirname, '..', '..', 'statemachines', 'publish-video.asl.yml');
 export const ACCOUNT = '123456789012';
@@ -15,27 +16,15 @@ export const REF_VALUES: Record<string, string> = {
   PlaybackDistribution: 'E2EXAMPLE0ABCD',
 };
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** What `Fn::GetAtt [<Name>LambdaFunction, Arn]` gives for the machine's Lambda states. */
+const LAMBDA_ARNS: Record<string, string> = Object.fromEntries(
+  ['ProbeSource', 'SubmitTranscode', 'RegisterAsset'].map((name) => [
+    `${name}LambdaFunction`,
+    `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vodflow-test-${name}`,
+  ]),
+);
 
-function resolveIntrinsics(value: Json): Json {
-  if (Array.isArray(value)) return value.map(resolveIntrinsics);
-  if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value);
-  if (keys.length === 1 && keys[0] === 'Ref') {
-    const name = value.Ref as string;
-    const resolved = REF_VALUES[name];
-    if (resolved === undefined) throw new Error(`the ASL references unknown resource ${name}`);
-    return resolved;
-  }
-  if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
-    const [logicalId, attribute] = value['Fn::GetAtt'] as [string, string];
-    if (attribute !== 'Arn' || !logicalId.endsWith('LambdaFunction')) {
-      throw new Error(`unexpected Fn::GetAtt ${logicalId}.${attribute}`);
-    }
-    return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:vodflow-test-${logicalId.replace(/LambdaFunction$/, '')}`;
-  }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveIntrinsics(item)]));
-}
+export type { Json };
 
 /** The ASL file as written (with CloudFormation references). */
 export function readRawDefinition(): { [key: string]: Json } {
@@ -44,5 +33,5 @@ export function readRawDefinition(): { [key: string]: Json } {
 
 /** The ASL file with references resolved the way CloudFormation resolves them at deploy time. */
 export function loadPublishVideoDefinition(): { [key: string]: Json } {
-  return resolveIntrinsics(readRawDefinition()) as { [key: string]: Json };
+  return loadDefinition(ASL_PATH, { refs: REF_VALUES, lambdaArns: LAMBDA_ARNS });
 }
