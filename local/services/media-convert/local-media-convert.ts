@@ -15,6 +15,7 @@ import {
   type LocalService,
 } from '../../seam/local-service';
 import type { ObjectStore } from '../../seam/object-store';
+import { realScheduler, type Scheduler } from '../../runtime/scheduler';
 import { containerFormat, describeProbeResult } from './describe-probe-result';
 import { JobCanceled, JobFailed, asJobFailure, scrubPaths } from './job-failure';
 import {
@@ -36,6 +37,8 @@ export interface LocalMediaConvertOptions {
   workDir: string;
   /** Interval of STATUS_UPDATE events (MediaConvert: 60 s by default; here 10 s). */
   statusUpdateIntervalMs?: number;
+  /** Drives the STATUS_UPDATE ticks (tests pass a manual one). */
+  scheduler?: Scheduler;
   /** Resolved per job, so a changed FFMPEG_PATH applies to the next job. */
   binaries?: () => FfmpegBinaries;
 }
@@ -248,9 +251,12 @@ export class LocalMediaConvert implements LocalService {
     job.status = 'PROGRESSING';
     job.startedAt = new Date();
     this.publish(progressingEvent(job));
-    const timer = setInterval(() => {
-      if (job.status === 'PROGRESSING') this.publish(statusUpdateEvent(job, job.progress));
-    }, this.options.statusUpdateIntervalMs ?? DEFAULT_STATUS_UPDATE_MS);
+    const stopStatusUpdates = (this.options.scheduler ?? realScheduler).every(
+      this.options.statusUpdateIntervalMs ?? DEFAULT_STATUS_UPDATE_MS,
+      () => {
+        if (job.status === 'PROGRESSING') this.publish(statusUpdateEvent(job, job.progress));
+      },
+    );
     const workDir = path.join(this.options.workDir, job.id);
     const sourceFile = this.options.store.filePath(job.plan.source.bucket, job.plan.source.key);
     const sourceUrl = `s3://${job.plan.source.bucket}/${job.plan.source.key}`;
@@ -298,7 +304,7 @@ export class LocalMediaConvert implements LocalService {
       logger.warn('local MediaConvert job failed', { jobId: job.id, errorCode: job.errorCode });
       this.publish(errorEvent(job, job.errorCode, job.errorMessage));
     } finally {
-      clearInterval(timer);
+      stopStatusUpdates();
       await rm(workDir, { recursive: true, force: true });
     }
   }

@@ -1,5 +1,6 @@
 import '../../support/function-env';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MediaConvertClient, ProbeCommand, type ProbeResult } from '@aws-sdk/client-mediaconvert';
@@ -14,6 +15,7 @@ import type { LocalEvent } from '../../../local/seam/local-events';
 import { generateClip } from '../../support/generate-clip';
 import { TempObjectStore } from '../../support/temp-object-store';
 import { sourceMedia } from '../../support/source-media';
+import { ManualScheduler } from '../../support/manual-scheduler';
 
 jest.setTimeout(60_000);
 
@@ -24,6 +26,8 @@ const ROLE = 'arn:aws:iam::000000000000:role/mediaconvert';
 let store: TempObjectStore;
 let workDir: string;
 let events: LocalEvent[];
+let statusWaiters: { status: string; resolve: () => void }[];
+let scheduler: ManualScheduler;
 let mediaConvert: LocalMediaConvert;
 const savedFfmpegPath = process.env.FFMPEG_PATH;
 
@@ -35,14 +39,28 @@ beforeAll(async () => {
   await store.putBytes(SOURCE, 'uploads/notes.mp4', new TextEncoder().encode('these are not the frames you want\n'));
 });
 
+/** Records a job state event and wakes whoever waits for its status. */
+function record(event: LocalEvent): void {
+  events.push(event);
+  statusWaiters = statusWaiters.filter((waiter) => {
+    if (event.detail.status !== waiter.status) return true;
+    waiter.resolve();
+    return false;
+  });
+}
+
+/** Resolves when a job state event with this status is published (at once if one already was). */
+function published(status: string): Promise<void> {
+  if (events.some((event) => event.detail.status === status)) return Promise.resolve();
+  return new Promise((resolve) => statusWaiters.push({ status, resolve }));
+}
+
 beforeEach(() => {
   events = [];
-  mediaConvert = new LocalMediaConvert({
-    store,
-    publish: (event) => events.push(event),
-    workDir,
-    statusUpdateIntervalMs: 50,
-  });
+  statusWaiters = [];
+  // STATUS_UPDATE ticks happen only when a test asks for one, so the sequence of events is the job's own.
+  scheduler = new ManualScheduler();
+  mediaConvert = new LocalMediaConvert({ store, publish: record, workDir, scheduler });
 });
 
 afterEach(async () => {
@@ -64,6 +82,38 @@ async function fakeFfmpeg(name: string, body: string): Promise<string> {
   return file;
 }
 
+/**
+ * An encoder that never finishes: it writes its pid and then waits (as `exec`, so the pid is the waiting process).
+ * `started` resolves with that pid once the file appears; a watcher, not a polling loop.
+ */
+async function hangingFfmpeg(name: string): Promise<{ started: Promise<number> }> {
+  const pidFile = path.join(workDir, `${name}.pid`);
+  await rm(pidFile, { force: true });
+  process.env.FFMPEG_PATH = await fakeFfmpeg(
+    `hanging-ffmpeg-${name}`,
+    `echo $$ > "${pidFile}.tmp"\nmv "${pidFile}.tmp" "${pidFile}"\nexec sleep 600`,
+  );
+  const started = new Promise<number>((resolve, reject) => {
+    const watcher = watch(workDir, (_event, file) => {
+      if (file !== `${name}.pid`) return;
+      watcher.close();
+      readFile(pidFile, 'utf8').then((text) => {
+        resolve(Number(text.trim()));
+      }, reject);
+    });
+  });
+  return { started };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let jobs = 0;
 
 /** A job as submit-transcode builds it for the clip, each with its own destination folder. */
@@ -81,14 +131,6 @@ function jobRequest(token?: string): Record<string, unknown> {
     UserMetadata: { correlationId: 'c-1' },
     ...(token ? { ClientRequestToken: token } : {}),
   };
-}
-
-async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('local MediaConvert Probe', () => {
@@ -205,16 +247,18 @@ describe('local MediaConvert jobs', () => {
   });
 
   it('cancels a running job: ffmpeg is stopped, CANCELED is announced, nothing is published', async () => {
-    process.env.FFMPEG_PATH = await fakeFfmpeg('hanging-ffmpeg', 'exec sleep 60');
+    const encoder = await hangingFfmpeg('cancel');
     const created = await mediaConvert.handle('CreateJob', jobRequest());
     const id = (created.Job as { Id: string }).Id;
-    await until(() => events.some((event) => event.detail.status === 'STATUS_UPDATE'));
+    await published('PROGRESSING');
+    expect(scheduler.tick()).toBe(1);
+    expect(events.map((event) => event.detail.status)).toEqual(['PROGRESSING', 'STATUS_UPDATE']);
+    const pid = await encoder.started;
 
-    const started = Date.now();
     await mediaConvert.handle('CancelJob', { Id: id });
     await mediaConvert.idle();
 
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(isRunning(pid)).toBe(false);
     expect(events[0]?.detail.status).toBe('PROGRESSING');
     expect(events[events.length - 1]?.detail).toMatchObject({ status: 'CANCELED', jobId: id });
     expect(events.map((event) => event.detail.status)).not.toContain('COMPLETE');
@@ -224,15 +268,16 @@ describe('local MediaConvert jobs', () => {
   });
 
   it('close() stops a running ffmpeg and publishes nothing more', async () => {
-    process.env.FFMPEG_PATH = await fakeFfmpeg('hanging-ffmpeg', 'exec sleep 60');
+    const encoder = await hangingFfmpeg('close');
     await mediaConvert.handle('CreateJob', jobRequest());
-    await until(() => events.length > 0);
+    await published('PROGRESSING');
+    const pid = await encoder.started;
 
-    const started = Date.now();
     await mediaConvert.close();
 
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(isRunning(pid)).toBe(false);
     expect(events.map((event) => event.detail.status)).toEqual(['PROGRESSING']);
+    expect(scheduler.active).toBe(0);
   });
 
   it('refuses settings it cannot honour, unknown jobs and unknown commands', async () => {
@@ -254,8 +299,9 @@ describe('local MediaConvert without ffmpeg', () => {
   it('fails the job with an error that says how to provide ffmpeg', async () => {
     const withoutFfmpeg = new LocalMediaConvert({
       store,
-      publish: (event) => events.push(event),
+      publish: record,
       workDir,
+      scheduler,
       binaries: () => {
         throw new FfmpegNotFound('no ffmpeg found: set FFMPEG_PATH');
       },
