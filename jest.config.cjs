@@ -1,8 +1,12 @@
-/** Jest runs TypeScript through esbuild (already a dependency); `npm run typecheck` does the type checking. */
-module.exports = {
+/**
+ * Jest runs TypeScript through esbuild (already a dependency); `npm run typecheck` does the type checking.
+ * Three projects: `fast` (unit, state machine, templates, stack: the inner loop, `npm run test:fast`), `local`
+ * (each local service against real files and ffmpeg) and `e2e` (local mode end to end, the CLI, the browser).
+ * `npm test` runs all three.
+ */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testTimeout: 30000,
   transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/esbuild-transform.cjs' },
   // ESM-only packages must be transformed to CommonJS for jest's module system.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
@@ -10,5 +14,25 @@ module.exports = {
     '<rootDir>/local/step-functions/promise-with-resolvers.ts',
     '<rootDir>/test/support/test-environment.cjs',
   ],
-  testTimeout: 30000,
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'fast',
+      testMatch: ['<rootDir>/test/{unit,statemachine,templates,stack}/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'local',
+      testMatch: ['<rootDir>/test/local/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/local/e2e/'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/local/e2e/**/*.test.ts'],
+    },
+  ],
 };

@@ -11,6 +11,7 @@ import { LOCAL_STACK } from '../../../local/runtime/local-stack';
 import type { ExecutionRecord } from '../../../local/step-functions/execution-record';
 import { PROJECT_ROOT } from '../../../local/runtime/project-root';
 import { operatorToken, publishClip, startTestRuntime } from '../../support/local-mode';
+import { stablePorts } from '../../support/stable-ports';
 
 const run = promisify(execFile);
 
@@ -25,6 +26,9 @@ let wrapper: string;
 let runtime: LocalRuntime;
 let failed: AssetView;
 let executionName: string;
+let ports: number[];
+/** What the failure left behind, read once before any test restarts local mode: each test stands on its own. */
+let afterFailure: { sourceObjects: number; deadLetters: string[]; notifications: string[] };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vodflow-redrive-'));
@@ -41,10 +45,17 @@ beforeAll(async () => {
   await writeFile(failFlag, '');
   process.env.FFMPEG_PATH = wrapper;
 
-  runtime = await startTestRuntime({ dataDir });
+  // The redrive restarts local mode on this data folder, so on the same ports (its playback URLs name the edge).
+  ports = await stablePorts(2);
+  runtime = await startTestRuntime({ dataDir, port: ports[0], edgePort: ports[1] });
   failed = await publishClip(runtime, { durationSeconds: 8, width: 640, height: 360 }, { file: clip });
   await runtime.idle();
   executionName = runtime.services.stepFunctions.list()[0]?.name ?? '';
+  afterFailure = {
+    sourceObjects: (await runtime.services.s3.list(LOCAL_STACK.sourceBucket, `uploads/${failed.assetId}/`)).length,
+    deadLetters: runtime.services.sqs.peek(LOCAL_STACK.deadLetterQueue).map((letter) => letter.body),
+    notifications: runtime.services.sns.messages(LOCAL_STACK.notificationsTopic).map((n) => JSON.stringify(n)),
+  };
 }, 120_000);
 
 afterAll(async () => {
@@ -58,22 +69,21 @@ describe('a transcoder failure in local mode', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error?.state).toBe('Transcode');
     expect(`${failed.error?.error ?? ''} ${failed.error?.cause ?? ''}`).toMatch(/MediaConvertJobFailed|injected/);
-    expect(await runtime.services.s3.list(LOCAL_STACK.sourceBucket, `uploads/${failed.assetId}/`)).toHaveLength(1);
+    expect(afterFailure.sourceObjects).toBe(1);
   });
 
   it('leaves one dead letter naming the execution and the failed state, and one failure notification', () => {
-    const letters = runtime.services.sqs.peek(LOCAL_STACK.deadLetterQueue);
+    const letters = afterFailure.deadLetters;
     expect(letters).toHaveLength(1);
-    const body = JSON.parse(letters[0]?.body ?? '{}') as Record<string, unknown>;
+    const body = JSON.parse(letters[0] ?? '{}') as Record<string, unknown>;
     expect(JSON.stringify(body)).toContain(executionName);
     expect(JSON.stringify(body)).toContain('Transcode');
-    const notifications = runtime.services.sns.messages(LOCAL_STACK.notificationsTopic);
-    expect(notifications.filter((n) => JSON.stringify(n).includes('video.failed'))).toHaveLength(1);
-    expect(notifications.filter((n) => JSON.stringify(n).includes('video.published'))).toHaveLength(0);
+    const notifications = afterFailure.notifications;
+    expect(notifications.filter((n) => n.includes('video.failed'))).toHaveLength(1);
+    expect(notifications.filter((n) => n.includes('video.published'))).toHaveLength(0);
   });
 
   it('is redriven by `vodflow redrive --all` after a restart, continues at Transcode and ends READY', async () => {
-    const ports = [runtime.endpoints.appUrl, runtime.endpoints.edgeUrl].map((url) => new URL(url).port);
     await runtime.close();
     await rm(failFlag);
 
@@ -86,9 +96,9 @@ describe('a transcoder failure in local mode', () => {
         '--data',
         dataDir,
         '--port',
-        ports[0] ?? '0',
+        String(ports[0]),
         '--edge-port',
-        ports[1] ?? '0',
+        String(ports[1]),
       ],
       {
         env: { ...process.env, FFMPEG_PATH: wrapper, LOG_LEVEL: 'error' },
@@ -113,7 +123,7 @@ describe('a transcoder failure in local mode', () => {
 
     // Same ports as before the restart: the functions, loaded once per process as in a Lambda container, keep the
     // issuer and edge URLs they read at cold start.
-    runtime = await startTestRuntime({ dataDir, port: Number(ports[0]), edgePort: Number(ports[1]) });
+    runtime = await startTestRuntime({ dataDir, port: ports[0], edgePort: ports[1] });
     const token = await operatorToken(runtime);
     const asset = (await (
       await fetch(`${runtime.endpoints.appUrl}/api/videos/${failed.assetId}`, {
