@@ -6,7 +6,6 @@
  */
 const shared = {
   testEnvironment: 'node',
-  testTimeout: 30000,
   transform: { '^.+\\.(ts|js|mjs)$': '<rootDir>/test/support/esbuild-transform.cjs' },
   // ESM-only packages must be transformed to CommonJS for jest's module system.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
@@ -17,6 +16,7 @@ const shared = {
 };
 
 module.exports = {
+  testTimeout: 30000,
   projects: [
     {
       ...shared,

@@ -1,0 +1,4 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/** Built once per container. */
+export const sns = new SNSClient({});
