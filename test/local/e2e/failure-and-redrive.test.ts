@@ -65,7 +65,7 @@ afterAll(async () => {
 });
 
 describe('a transcoder failure in local mode', () => {
-  it('records FAILED with the failed state and the transcoder error, and keeps the source', async () => {
+  it('records FAILED with the failed state and the transcoder error, and keeps the source', () => {
     expect(failed.status).toBe('FAILED');
     expect(failed.error?.state).toBe('Transcode');
     expect(`${failed.error?.error ?? ''} ${failed.error?.cause ?? ''}`).toMatch(/MediaConvertJobFailed|injected/);
