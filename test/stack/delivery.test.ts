@@ -36,7 +36,7 @@ interface Origin {
   S3OriginConfig?: unknown;
   OriginAccessControlId?: unknown;
   OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
-  OriginShield?: { Enabled: boolean; OriginShieldRegion: string };
+  OriginShield?: { Enabled: boolean; OriginShieldRegion: unknown };
 }
 
 interface CachePolicyConfig {
@@ -140,11 +140,15 @@ describe('playback distribution', () => {
     });
   });
 
+  // Which region: test/stack/deployable-template.test.ts (the CloudFront guide's table, as a mapping).
   it('puts Origin Shield in front of MediaPackage and the media bucket', () => {
     for (const id of ['mediapackage-vod', 'media-bucket']) {
       expect({ id, shield: origin(id).OriginShield }).toEqual({
         id,
-        shield: { Enabled: true, OriginShieldRegion: 'us-east-1' },
+        shield: {
+          Enabled: true,
+          OriginShieldRegion: { 'Fn::FindInMap': ['OriginShieldRegions', { Ref: 'AWS::Region' }, 'Region'] },
+        },
       });
     }
   });

@@ -32,7 +32,7 @@ export interface AwsModel {
 
 /** The botocore models of the services vodflow calls. */
 export type ModelName =
-  'cloudfront' | 'dynamodb' | 'mediaconvert' | 'mediapackage-vod' | 's3' | 'sns' | 'sqs' | 'stepfunctions';
+  'cloudfront' | 'dynamodb' | 'mediaconvert' | 'mediapackage-vod' | 's3' | 'sns' | 'sqs' | 'stepfunctions' | 'wafv2';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
