@@ -1,0 +1,48 @@
+import type { CmafPackage, DashPackage, HlsPackage } from '@aws-sdk/client-mediapackage-vod';
+import dashTemplate from '../../../templates/mediapackage/dash-package.v1.json';
+import hlsTemplate from '../../../templates/mediapackage/hls-package.v1.json';
+
+/** The package kinds a packaging configuration has (API: HlsPackage = TS, CmafPackage = fMP4 HLS, DashPackage). */
+export type PackagingType = 'HLS' | 'CMAF' | 'DASH';
+
+/**
+ * A packaging configuration of the local group. Without `package`, an HLS or DASH configuration takes the
+ * project's template (templates/mediapackage/*.json), the same object serverless.yml deploys.
+ */
+export type PackagingConfiguration =
+  | { id: string; type: 'HLS'; package?: HlsPackage }
+  | { id: string; type: 'CMAF'; package?: CmafPackage }
+  | { id: string; type: 'DASH'; package?: DashPackage };
+
+export type ResolvedConfiguration =
+  | { id: string; type: 'HLS'; package: HlsPackage }
+  | { id: string; type: 'CMAF'; package: CmafPackage }
+  | { id: string; type: 'DASH'; package: DashPackage };
+
+/** cfigs-hls-manset.html, cfigs-dash-manset.html: without a manifest name the default is "index". */
+export const DEFAULT_MANIFEST_NAME = 'index';
+/** The API's default segment duration when a package leaves it out. */
+export const DEFAULT_SEGMENT_SECONDS = 6;
+
+export function resolveConfiguration(configuration: PackagingConfiguration): ResolvedConfiguration {
+  switch (configuration.type) {
+    case 'HLS':
+      return { ...configuration, package: configuration.package ?? (hlsTemplate as HlsPackage) };
+    case 'DASH':
+      return { ...configuration, package: configuration.package ?? (dashTemplate as DashPackage) };
+    case 'CMAF':
+      return { ...configuration, package: configuration.package ?? { HlsManifests: [{}] } };
+  }
+}
+
+/** The manifest names of a configuration, in order; the first is the egress endpoint's Url. */
+export function manifestNamesOf(configuration: ResolvedConfiguration): string[] {
+  const manifests =
+    configuration.type === 'DASH' ? configuration.package.DashManifests : configuration.package.HlsManifests;
+  const names = (manifests ?? []).map((manifest) => manifest.ManifestName ?? DEFAULT_MANIFEST_NAME);
+  return names.length > 0 ? names : [DEFAULT_MANIFEST_NAME];
+}
+
+export function manifestExtensionOf(configuration: ResolvedConfiguration): 'm3u8' | 'mpd' {
+  return configuration.type === 'DASH' ? 'mpd' : 'm3u8';
+}
