@@ -5,7 +5,7 @@ import { logger } from '../../../functions/commons/logger';
 import { locateFfmpegBinaries, type FfmpegBinaries } from '../../ffmpeg/locate-binaries';
 import { FfmpegFailed } from '../../ffmpeg/run-ffmpeg';
 import { AtomicJsonFile } from '../../persistence/atomic-json-file';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../seam/local-events';
+import { eventBridgeEvent, LOCAL_ACCOUNT, LOCAL_REGION, type PublishEvent } from '../../seam/local-events';
 import {
   LocalServiceError,
   unsupportedCommand,
@@ -50,6 +50,8 @@ export interface LocalMediaPackageVodOptions {
   groups: PackagingGroupSettings[];
   /** ffmpeg/ffprobe for ingest (default: locateFfmpegBinaries()). */
   ffmpeg?: FfmpegBinaries;
+  /** Where the "MediaPackage Input Notification" events go (IngestStart/IngestComplete/IngestError, VodAssetPlayable). */
+  publish?: PublishEvent;
 }
 
 /** One file of the egress, ready to send. */
@@ -117,6 +119,16 @@ function optionalTags(input: CommandInput): Record<string, string> | undefined {
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
+/** Assets saved before endpoints recorded their manifest names served `index`. */
+function withManifestNames(asset: StoredAsset): StoredAsset {
+  const endpoints = asset.endpoints.map((endpoint) =>
+    Array.isArray(endpoint.manifests)
+      ? endpoint
+      : { ...endpoint, manifests: [endpoint.type === 'DASH' ? 'index.mpd' : 'index.m3u8'] },
+  );
+  return { ...asset, endpoints };
+}
+
 function isStoredAsset(value: unknown): value is StoredAsset {
   if (typeof value !== 'object' || value === null) return false;
   const asset = value as Partial<StoredAsset>;
@@ -160,7 +172,7 @@ export class LocalMediaPackageVod implements LocalService {
       if (!Array.isArray(saved) || !saved.every(isStoredAsset)) {
         throw new Error(`${this.file.path} is not a list of MediaPackage assets; move it away to start empty`);
       }
-      for (const asset of saved) this.remember(asset);
+      for (const asset of saved) this.remember(withManifestNames(asset));
     }
   }
 
@@ -245,7 +257,39 @@ export class LocalMediaPackageVod implements LocalService {
     };
     this.remember(asset);
     await this.save();
+    this.announce(asset);
     return this.describe(asset);
+  }
+
+  /** cloudwatch-events-example.html: VOD ingest status and playback readiness events, per asset and configuration. */
+  private announce(asset: StoredAsset): void {
+    const publish = this.options.publish;
+    if (!publish) return;
+    const notify = (detail: Record<string, unknown>, resources: string[] = [asset.arn]) =>
+      publish(eventBridgeEvent('aws.mediapackage', 'MediaPackage Input Notification', detail, resources));
+    notify({ event: 'IngestStart', message: `Ingest started for asset '${asset.id}'` });
+    const failed = asset.endpoints.filter((endpoint) => endpoint.status === 'FAILED');
+    if (failed.length === asset.endpoints.length && failed.length > 0) {
+      notify({ event: 'IngestError', message: failed[0]?.failure ?? 'ingest failed' });
+      return;
+    }
+    notify({ event: 'IngestComplete', message: `Ingest completed for asset '${asset.id}'` });
+    for (const endpoint of asset.endpoints.filter((candidate) => candidate.status === 'PLAYABLE')) {
+      const configurationArn = `arn:aws:mediapackage-vod:${LOCAL_REGION}:${LOCAL_ACCOUNT}:packaging_configuration/${endpoint.configurationId}`;
+      notify(
+        {
+          event: 'VodAssetPlayable',
+          message: `Asset '${asset.id}' is now playable for PackagingConfiguration '${endpoint.configurationId}'`,
+          packaging_configuration_id: endpoint.configurationId,
+          manifest_urls: endpoint.manifests.map((manifest) => this.urlOf(asset, endpoint, manifest)),
+        },
+        [asset.arn, configurationArn],
+      );
+    }
+  }
+
+  private urlOf(asset: StoredAsset, endpoint: StoredEndpoint, manifest: string): string {
+    return `${this.egressBaseUrl}${egressFolder(asset.assetHash, endpoint.configHash, endpoint.manifestHash)}${manifest}`;
   }
 
   /** Ingests once, then packages every configuration of the group into its own egress folder. */
@@ -390,7 +434,7 @@ export class LocalMediaPackageVod implements LocalService {
       EgressEndpoints: asset.endpoints.map((endpoint) => ({
         PackagingConfigurationId: endpoint.configurationId,
         Status: endpoint.status,
-        Url: `${this.egressBaseUrl}${egressFolder(asset.assetHash, endpoint.configHash, endpoint.manifestHash)}${endpoint.manifests[0] ?? ''}`,
+        Url: this.urlOf(asset, endpoint, endpoint.manifests[0] ?? ''),
       })),
     };
   }

@@ -97,10 +97,11 @@ export function parseSmilManifest(manifestKey: string, text: string): SmilManife
   const document: unknown = parser.parse(text);
   const smil = isRecord(document) ? document.smil : undefined;
   const body = isRecord(smil) ? smil.body : undefined;
-  const switches = isRecord(body) && Array.isArray(body.switch) ? body.switch.filter(isRecord) : [];
+  // An empty element parses to '': it is still an element, with no children.
+  const switches: unknown[] = isRecord(body) && Array.isArray(body.switch) ? body.switch : [];
   if (!isRecord(smil)) throw new SourceRejected('SMIL manifest has no <smil> root element');
   if (switches.length !== 1) throw new SourceRejected('SMIL manifest needs exactly one <body><switch> element');
-  const group = switches[0] as Attributes;
+  const group = isRecord(switches[0]) ? switches[0] : {};
   const videoElements = Array.isArray(group.video) ? group.video.map((item) => (isRecord(item) ? item : {})) : [];
   const textElements = Array.isArray(group.textstream)
     ? group.textstream.map((item) => (isRecord(item) ? item : {}))
