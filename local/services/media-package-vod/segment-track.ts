@@ -8,6 +8,7 @@ export type SegmentContainer = 'ts' | 'fmp4';
 export interface PackagedSegment {
   /** File name inside the configuration's folder. */
   file: string;
+  /** Rounded to the 5 decimals HLS playlists state, so BANDWIDTH can be recomputed from them exactly. */
   seconds: number;
   bytes: number;
   /** fMP4 only: `tfdt` decode time and duration, in the track's timescale. */
@@ -38,6 +39,10 @@ export interface SegmentRequest {
   key: string;
   /** DASH `$Time$` templates: name each segment by its decode time instead of its number. */
   nameByTime?: boolean;
+}
+
+function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 1e5) / 1e5;
 }
 
 interface PlaylistEntry {
@@ -83,7 +88,7 @@ async function fragmentedTiming(folder: string, init: string, entries: PlaylistE
     }
     if (decodeTime === undefined) throw new Error(`${entry.file} has no moof box`);
     const bytes = boxes.reduce((sum, box) => sum + (box.end - box.start), 0);
-    segments.push({ file: entry.file, seconds: duration / timescale, bytes, decodeTime, duration });
+    segments.push({ file: entry.file, seconds: roundSeconds(duration / timescale), bytes, decodeTime, duration });
   }
   return { timescale, segments };
 }
@@ -125,7 +130,11 @@ export async function segmentTrack(request: SegmentRequest): Promise<PackagedTra
   if (entries.length === 0) throw new Error(`ffmpeg wrote no segments for ${request.key}`);
   if (container === 'ts') {
     const segments = await Promise.all(
-      entries.map(async (entry) => ({ ...entry, bytes: (await stat(join(folder, entry.file))).size })),
+      entries.map(async (entry) => ({
+        file: entry.file,
+        seconds: roundSeconds(entry.seconds),
+        bytes: (await stat(join(folder, entry.file))).size,
+      })),
     );
     return { key: request.key, container, segments };
   }
