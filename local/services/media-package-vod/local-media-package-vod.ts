@@ -265,8 +265,9 @@ export class LocalMediaPackageVod implements LocalService {
   private announce(asset: StoredAsset): void {
     const publish = this.options.publish;
     if (!publish) return;
-    const notify = (detail: Record<string, unknown>, resources: string[] = [asset.arn]) =>
+    const notify = (detail: Record<string, unknown>, resources: string[] = [asset.arn]) => {
       publish(eventBridgeEvent('aws.mediapackage', 'MediaPackage Input Notification', detail, resources));
+    };
     notify({ event: 'IngestStart', message: `Ingest started for asset '${asset.id}'` });
     const failed = asset.endpoints.filter((endpoint) => endpoint.status === 'FAILED');
     if (failed.length === asset.endpoints.length && failed.length > 0) {

@@ -1,3 +1,4 @@
+import type { HlsPackage } from '@aws-sdk/client-mediapackage-vod';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { locateFfmpegBinaries } from '../../../local/ffmpeg/locate-binaries';
 import { runFfmpeg } from '../../../local/ffmpeg/run-ffmpeg';
@@ -119,15 +120,12 @@ function avcProfileLevel(stream: Record<string, unknown>): { profile: string; le
   };
 }
 
-const HLS_TS: PackagingConfiguration = {
-  id: 'hls',
-  type: 'HLS',
-  package: {
-    SegmentDurationSeconds: 2,
-    UseAudioRenditionGroup: true,
-    HlsManifests: [{ ManifestName: 'index', StreamSelection: { StreamOrder: 'VIDEO_BITRATE_DESCENDING' } }],
-  },
+const HLS_PACKAGE: HlsPackage = {
+  SegmentDurationSeconds: 2,
+  UseAudioRenditionGroup: true,
+  HlsManifests: [{ ManifestName: 'index', StreamSelection: { StreamOrder: 'VIDEO_BITRATE_DESCENDING' } }],
 };
+const HLS_TS: PackagingConfiguration = { id: 'hls', type: 'HLS', package: HLS_PACKAGE };
 
 describe('HlsPackage: TS segments', () => {
   it('writes a master whose variants, order and figures come from the media', async () => {
@@ -173,7 +171,7 @@ describe('HlsPackage: TS segments', () => {
   });
 
   it('muxes the audio into every variant when the configuration has no audio rendition group', async () => {
-    const egress = await packaged({ ...HLS_TS, package: { ...HLS_TS.package, UseAudioRenditionGroup: false } });
+    const egress = await packaged({ ...HLS_TS, package: { ...HLS_PACKAGE, UseAudioRenditionGroup: false } });
 
     const master = parseHlsMaster(await egress.text('index.m3u8'));
     const video = await segmentsOf(egress, master.variants[1]?.uri ?? '');
@@ -218,7 +216,7 @@ describe('HlsPackage: TS segments', () => {
     await store.putBytes(MEDIA_BUCKET, 'assets/a1/a1-p1/mp4/reversed.smil', Buffer.from(reversed));
 
     const egress = await packaged(
-      { ...HLS_TS, package: { ...HLS_TS.package, HlsManifests: [{ StreamSelection: { StreamOrder: 'ORIGINAL' } }] } },
+      { ...HLS_TS, package: { ...HLS_PACKAGE, HlsManifests: [{ StreamSelection: { StreamOrder: 'ORIGINAL' } }] } },
       'assets/a1/a1-p1/mp4/reversed.smil',
     );
 
