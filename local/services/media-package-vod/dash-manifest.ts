@@ -103,7 +103,7 @@ export function dashManifest(
       (video) => (template) =>
         `<Representation id="${video.track.key}" bandwidth="${String(dashBandwidth(video.track, minBuffer))}" ` +
         `codecs="${video.source.codecs}" width="${String(video.source.width)}" height="${String(video.source.height)}" ` +
-        `frameRate="${video.source.frameRate}" sar="1:1">${template}</Representation>`,
+        `frameRate="${video.source.frameRate}">${template}</Representation>`,
     ),
     layout,
     format,
