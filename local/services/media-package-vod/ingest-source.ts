@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { ObjectStore } from '../../seam/object-store';
+import { ingestHlsSource } from './ingest-hls-source';
 import { inspectSourceMp4, SourceRejected, type SourceAudioTrack, type SourceMp4 } from './inspect-source-mp4';
 import { MAX_SMIL_BYTES, parseSmilManifest } from './smil-manifest';
 
@@ -96,44 +97,18 @@ async function ingestSmil(store: ObjectStore, ffprobe: string, source: AssetSour
   return { videos, audios };
 }
 
-const FRAGMENTED_SEGMENT = /\.(mp4|m4s|m4v|m4a|cmf[vat])(\?|$)/i;
-
 /**
- * An HLS source: MediaPackage VOD documents TS segments only (supported-inputs-vod.html); a CMAF (fMP4) group,
- * recognisable by EXT-X-MAP or fMP4 segment names, is refused. TS-HLS is a documented input that this local
- * emulation does not package (the workflow registers a SMIL); it fails ingest with that reason.
+ * Ingest: reads and checks the whole source once (a SMIL's MP4s in place; a TS-HLS group copied into MP4s in
+ * `workFolder`). Throws SourceRejected with the reason ingest fails.
  */
-async function refuseHls(store: ObjectStore, source: AssetSource): Promise<never> {
-  const master = await readSourceObject(store, source.bucket, source.key, MAX_SMIL_BYTES);
-  if (!master.trimStart().startsWith('#EXTM3U')) throw new SourceRejected(`${source.key} is not an HLS playlist`);
-  const playlists = [master];
-  for (const line of master.split(/\r?\n/)) {
-    const uri = line.startsWith('#') ? /URI="([^"]+\.m3u8)"/.exec(line)?.[1] : line.trim();
-    if (!uri?.endsWith('.m3u8') || /^[a-z]+:|^\//i.test(uri)) continue;
-    const key = posix.normalize(posix.join(posix.dirname(source.key), uri));
-    if (await store.head(source.bucket, key)) {
-      playlists.push(await readSourceObject(store, source.bucket, key, MAX_SMIL_BYTES));
-    }
-  }
-  const fragmented = playlists.some(
-    (text) =>
-      /^#EXT-X-MAP:/m.test(text) ||
-      text.split(/\r?\n/).some((line) => !line.startsWith('#') && FRAGMENTED_SEGMENT.test(line.trim())),
-  );
-  if (fragmented) {
-    throw new SourceRejected(
-      'CMAF (fragmented MP4) HLS is not a supported VOD input: HLS sources must have TS segments, or use a .smil of MP4s',
-    );
-  }
-  throw new SourceRejected('TS HLS sources are a MediaPackage VOD input that the local emulation does not package');
-}
-
-/** Ingest: reads and checks the whole source once. Throws SourceRejected with the reason ingest fails. */
 export async function ingestSource(
   store: ObjectStore,
-  ffprobe: string,
+  binaries: { ffmpeg: string; ffprobe: string },
   source: AssetSource,
   format: SourceFormat,
+  workFolder: string,
 ): Promise<IngestedSource> {
-  return format === 'smil' ? ingestSmil(store, ffprobe, source) : refuseHls(store, source);
+  return format === 'smil'
+    ? ingestSmil(store, binaries.ffprobe, source)
+    : ingestHlsSource(store, binaries, source, workFolder);
 }

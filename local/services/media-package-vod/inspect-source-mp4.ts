@@ -106,6 +106,34 @@ async function boxTracks(file: string, name: string): Promise<BoxTrack[]> {
   }
 }
 
+/** The audio tracks of an MP4 (an HLS source's audio rendition, remuxed): AAC only, described for the manifests. */
+export async function inspectAudioMp4(ffprobe: string, file: string, name: string): Promise<SourceAudioTrack[]> {
+  const tracks = (await boxTracks(file, name)).filter((track) => track.handler === 'soun');
+  if (tracks.length === 0) throw new SourceRejected(`${name} has no audio track`);
+  return describeAudio(ffprobe, file, name, tracks);
+}
+
+async function describeAudio(
+  ffprobe: string,
+  file: string,
+  name: string,
+  tracks: BoxTrack[],
+): Promise<SourceAudioTrack[]> {
+  if (tracks.length === 0) return [];
+  for (const audio of tracks) {
+    if (audio.entry !== 'mp4a' || !audio.codecs?.startsWith('mp4a.40.')) {
+      throw new SourceRejected(`${name}: audio codec ${audio.entry} is not AAC (the local packager handles AAC only)`);
+    }
+  }
+  const probed = (await probeMediaFile(ffprobe, file)).streams.filter((stream) => stream.codecType === 'audio');
+  return tracks.map((track, index) => ({
+    codecs: track.codecs ?? 'mp4a.40.2',
+    sampleRate: probed[index]?.sampleRate ?? 48000,
+    channels: probed[index]?.channels ?? 2,
+    language: track.language,
+  }));
+}
+
 /**
  * Checks one MP4 of a SMIL source the way MediaPackage VOD's ingest needs it (supported-inputs-vod.html: MP4,
  * non-fragmented; at least one video track) and reads what the manifests must state: codecs from the sample
@@ -124,15 +152,14 @@ export async function inspectSourceMp4(ffprobe: string, file: string, name: stri
       `${name}: video codec ${video.entry} is not H.264 (the local packager handles H.264 only)`,
     );
   }
-  const audioTracks = tracks.filter((track) => track.handler === 'soun');
-  for (const audio of audioTracks) {
-    if (audio.entry !== 'mp4a' || !audio.codecs?.startsWith('mp4a.40.')) {
-      throw new SourceRejected(`${name}: audio codec ${audio.entry} is not AAC (the local packager handles AAC only)`);
-    }
-  }
+  const audio = await describeAudio(
+    ffprobe,
+    file,
+    name,
+    tracks.filter((track) => track.handler === 'soun'),
+  );
   const probed = await probeMediaFile(ffprobe, file);
   const probedVideo = probed.streams.find((stream) => stream.codecType === 'video' && !stream.attachedPicture);
-  const probedAudio = probed.streams.filter((stream) => stream.codecType === 'audio');
   if (!probedVideo?.width || !probedVideo.height || !probedVideo.frameRate) {
     throw new SourceRejected(`${name}: ffprobe reads no picture size or frame rate`);
   }
@@ -145,12 +172,7 @@ export async function inspectSourceMp4(ffprobe: string, file: string, name: stri
       frameRate: denominator === '1' ? (numerator ?? probedVideo.frameRate) : probedVideo.frameRate,
       bitsPerSecond: probedVideo.bitRate ?? 0,
     },
-    audio: audioTracks.map((track, index) => ({
-      codecs: track.codecs ?? 'mp4a.40.2',
-      sampleRate: probedAudio[index]?.sampleRate ?? 48000,
-      channels: probedAudio[index]?.channels ?? 2,
-      language: track.language,
-    })),
+    audio,
     durationSeconds: Math.max(...tracks.map((track) => track.seconds)),
   };
 }

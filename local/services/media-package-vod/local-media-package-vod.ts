@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { logger } from '../../../functions/commons/logger';
 import { locateFfmpegBinaries, type FfmpegBinaries } from '../../ffmpeg/locate-binaries';
@@ -301,11 +301,28 @@ export class LocalMediaPackageVod implements LocalService {
     format: 'smil' | 'hls',
     configurations: ResolvedConfiguration[],
   ): Promise<StoredEndpoint[]> {
+    const workFolder = join(this.options.dataDir, 'mediapackage', 'ingest', assetHash);
+    await mkdir(workFolder, { recursive: true });
+    try {
+      return await this.ingestInto(id, assetHash, source, format, configurations, workFolder);
+    } finally {
+      await rm(workFolder, { recursive: true, force: true });
+    }
+  }
+
+  private async ingestInto(
+    id: string,
+    assetHash: string,
+    source: AssetSource,
+    format: 'smil' | 'hls',
+    configurations: ResolvedConfiguration[],
+    workFolder: string,
+  ): Promise<StoredEndpoint[]> {
     const binaries = this.ffmpeg();
     let ingested: IngestedSource | undefined;
     let failure: string | undefined;
     try {
-      ingested = await ingestSource(this.options.store, binaries.ffprobe, source, format);
+      ingested = await ingestSource(this.options.store, binaries, source, format, workFolder);
     } catch (error) {
       if (!(error instanceof SourceRejected || error instanceof FfmpegFailed)) throw error;
       failure = error.message;

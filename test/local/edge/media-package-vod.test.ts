@@ -16,6 +16,7 @@ import {
   RUNGS,
   smilText,
   writeSmilFixture,
+  writeTsHlsFixture,
 } from './support/smil-fixture';
 
 const GROUP = 'vodflow-local-packaging';
@@ -155,6 +156,20 @@ describe('local MediaPackage VOD: assets', () => {
     expect(first.split('/')[3]).not.toBe(second.split('/')[3]);
   });
 
+  it('ingests a TS-HLS group too, the other documented VOD input, and packages it as HLS and DASH', async () => {
+    const master = await writeTsHlsFixture(store, 'assets/t1/t1-p1', rungs, dataDir);
+    const mediaPackage = new LocalMediaPackageVod(options);
+
+    const endpoints = endpointsOf(await create(mediaPackage, 't1-p1', master));
+
+    expect(endpoints.map((endpoint) => endpoint.Status)).toEqual(['PLAYABLE', 'PLAYABLE']);
+    const hls = (await mediaPackage.resolve(pathOf(endpoints, 'vodflow-local-hls')))?.body.toString('utf8') ?? '';
+    expect(hls).toContain('RESOLUTION=320x180');
+    expect(hls).toContain('LANGUAGE="eng"');
+    const dash = (await mediaPackage.resolve(pathOf(endpoints, 'vodflow-local-dash')))?.body.toString('utf8') ?? '';
+    expect(dash).toContain('width="160"');
+  });
+
   it('keeps assets and their packaged files across restarts in <dataDir>/mediapackage', async () => {
     const created = await create(new LocalMediaPackageVod(options), 'a1-p1');
 
@@ -289,17 +304,41 @@ describe('local MediaPackage VOD: sources ingest refuses', () => {
     expect(endpointsOf(failure.described).map((endpoint) => endpoint.Status)).toEqual(['FAILED', 'FAILED']);
   });
 
-  it('fails a TS HLS source, which AWS ingests but this local emulation does not package', async () => {
-    const master = await putSmil(
-      'assets/t1/hls/index.m3u8',
-      '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=100000\nindex_1.m3u8\n',
-    );
-    await putSmil('assets/t1/hls/index_1.m3u8', '#EXTM3U\n#EXTINF:6,\nindex_1_00001.ts\n#EXT-X-ENDLIST\n');
+  it('refuses a TS HLS playlist that names a missing segment', async () => {
+    const master = await writeTsHlsFixture(store, 'assets/t1/t1-p1', rungs, dataDir);
+    await rm(store.filePath(MEDIA_BUCKET, 'assets/t1/t1-p1/hls/video_low_1.ts'));
 
     const failure = await ingestFailure(master);
 
     expect(failure.statuses).toEqual(['FAILED', 'FAILED']);
-    expect(failure.message).toMatch(/TS HLS sources .* local emulation does not package/);
+    expect(failure.message).toMatch(/video_low\.m3u8 names video_low_1\.ts, which does not exist/);
+  });
+
+  it('refuses an HLS playlist that is not complete (a live playlist without EXT-X-ENDLIST)', async () => {
+    const master = await putSmil('assets/t2/hls/index.m3u8', '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n');
+    await putSmil('assets/t2/hls/v.m3u8', '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\nv_0.ts\n');
+
+    const failure = await ingestFailure(master);
+
+    expect(failure.message).toMatch(/not complete \(no #EXT-X-ENDLIST\)/);
+  });
+
+  it('refuses a media playlist given as the source instead of the multivariant playlist', async () => {
+    await writeTsHlsFixture(store, 'assets/t3/t3-p1', rungs, dataDir);
+
+    const failure = await ingestFailure('assets/t3/t3-p1/hls/video_low.m3u8');
+
+    expect(failure.message).toMatch(/is not a multivariant \(master\) playlist/);
+  });
+
+  it('refuses HLS segments that are not MPEG-TS', async () => {
+    const master = await putSmil('assets/t4/hls/index.m3u8', '#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv.m3u8\n');
+    await putSmil('assets/t4/hls/v.m3u8', '#EXTM3U\n#EXTINF:2,\nv_0.ts\n#EXT-X-ENDLIST\n');
+    await putSmil('assets/t4/hls/v_0.ts', 'text, not a transport stream');
+
+    const failure = await ingestFailure(master);
+
+    expect(failure.message).toMatch(/segment v_0\.ts is not MPEG-TS/);
   });
 
   it('refuses a SMIL naming an MP4 that does not exist', async () => {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { locateFfmpegBinaries } from '../../../../local/ffmpeg/locate-binaries';
 import { runFfmpeg } from '../../../../local/ffmpeg/run-ffmpeg';
@@ -114,4 +114,61 @@ export async function generateRungs(folder: string): Promise<{ high: string; low
   const high = await generateRendition(join(folder, 'x_180p.mp4'), RUNGS.high);
   const low = await generateRendition(join(folder, 'x_90p.mp4'), RUNGS.low);
   return { high, low };
+}
+
+/**
+ * A TS-HLS group, the other VOD input MediaPackage documents: the two rungs' video and the high rung's audio cut
+ * into 2 s TS segments by ffmpeg (`-c copy`), a master with an AUDIO group. Returns the master's key.
+ */
+export async function writeTsHlsFixture(
+  store: ObjectStore,
+  prefix: string,
+  renditions: { high: string; low: string },
+  workFolder: string,
+): Promise<string> {
+  const folder = join(workFolder, 'ts-hls');
+  await mkdir(folder, { recursive: true });
+  const cut = (input: string, stream: string, name: string) =>
+    runFfmpeg(
+      locateFfmpegBinaries().ffmpeg,
+      [
+        '-loglevel',
+        'error',
+        '-y',
+        '-i',
+        input,
+        '-map',
+        stream,
+        '-c',
+        'copy',
+        '-f',
+        'hls',
+        '-hls_time',
+        '2',
+        '-hls_playlist_type',
+        'vod',
+        '-hls_segment_filename',
+        `${name}_%d.ts`,
+        `${name}.m3u8`,
+      ],
+      { cwd: folder },
+    ).done;
+  await cut(renditions.high, '0:v:0', 'video_high');
+  await cut(renditions.low, '0:v:0', 'video_low');
+  await cut(renditions.high, '0:a:0', 'audio_eng');
+  const master = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aac",NAME="English",LANGUAGE="eng",DEFAULT=YES,AUTOSELECT=YES,URI="audio_eng.m3u8"',
+    '#EXT-X-STREAM-INF:BANDWIDTH=600000,RESOLUTION=320x180,CODECS="avc1.42c014,mp4a.40.2",AUDIO="aac"',
+    'video_high.m3u8',
+    '#EXT-X-STREAM-INF:BANDWIDTH=200000,RESOLUTION=160x90,CODECS="avc1.42c00c,mp4a.40.2",AUDIO="aac"',
+    'video_low.m3u8',
+    '',
+  ].join('\n');
+  await writeFile(join(folder, 'index.m3u8'), master);
+  for (const name of await readdir(folder)) {
+    await store.putFile(MEDIA_BUCKET, `${prefix}/hls/${name}`, join(folder, name));
+  }
+  return `${prefix}/hls/index.m3u8`;
 }
