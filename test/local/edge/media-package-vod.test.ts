@@ -227,6 +227,28 @@ describe('local MediaPackage VOD: assets', () => {
     });
   });
 
+  it('refuses at start a packaging configuration asking for what it does not package, rather than ignore it', () => {
+    const withIframes = {
+      ...options,
+      groups: [
+        {
+          id: GROUP,
+          configurations: [
+            {
+              id: 'hls-iframes',
+              type: 'HLS' as const,
+              package: { HlsManifests: [{ IncludeIframeOnlyStream: true, AdMarkers: 'PASSTHROUGH' as const }] },
+            },
+          ],
+        },
+      ],
+    };
+
+    expect(() => new LocalMediaPackageVod(withIframes)).toThrow(
+      'packaging configuration hls-iframes: the local MediaPackage VOD does not package IncludeIframeOnlyStream, AdMarkers PASSTHROUGH',
+    );
+  });
+
   it('deletes an asset: DescribeAsset then answers NotFoundException and its egress 404', async () => {
     const mediaPackage = new LocalMediaPackageVod(options);
     const hls = pathOf(endpointsOf(await create(mediaPackage, 'a1-p1')), 'vodflow-local-hls');
