@@ -1,20 +1,30 @@
 import dashPackage from '../../templates/mediapackage/dash-package.v1.json';
 import hlsPackage from '../../templates/mediapackage/hls-package.v1.json';
-import { loadJobTemplate, OUTPUT_LAYOUT } from '../../functions/submit-transcode/build-job-settings';
+import { loadJobTemplate } from '../../functions/submit-transcode/build-job-settings';
 import { loadModel, validateShape } from '../support/aws-model';
 
 /**
- * The MediaPackage VOD packaging configurations that serve the one CMAF copy as HLS and DASH. The same objects
- * are the API's HlsPackage/DashPackage and CloudFormation's AWS::MediaPackage::PackagingConfiguration
- * HlsPackage/DashPackage (serverless.yml includes them with `${file(...)}`), so they must satisfy both.
+ * The MediaPackage VOD packaging configurations that package the asset's SMIL of MP4 renditions as HLS and DASH.
+ * The same objects are the API's HlsPackage/DashPackage and CloudFormation's
+ * AWS::MediaPackage::PackagingConfiguration HlsPackage/DashPackage (serverless.yml includes them with
+ * `${file(...)}`), so they must satisfy both.
  *
- * Choices: 6 s segments, the source's own segment length, so MediaPackage repackages one source segment into one
- * output segment and never has to round (it rounds to multiples of the source segment). Streams top first.
- * No I-frame-only stream: MediaPackage would build it from the first (top) rendition, whose I-frames are the
- * heaviest; trick play comes from the image playlists MediaConvert writes, which MediaPackage passes through.
- * HLS puts the AAC rendition in an audio group, as the CMAF source does; no program date time (VOD).
- * DASH: SegmentTemplate with $Number$ and a full SegmentTimeline, understood by every DASH player; one period;
- * 12 s (two segments) of minimum buffer.
+ * Choices:
+ * - HLS as HlsPackage, i.e. TS segments, not CmafPackage (fMP4): every HLS client plays TS (older Apple devices,
+ *   smart TVs and set-top boxes that predate fMP4 HLS), UseAudioRenditionGroup exists only on HlsPackage, and
+ *   hls.js plays TS in browsers (it transmuxes). DASH gets CMAF segments anyway. The price: TS costs a few percent
+ *   more bytes, and FairPlay DRM later would be SAMPLE-AES rather than CBCS shared with DASH; switching is a
+ *   template change (CmafPackage), which the local MediaPackage packages too.
+ * - 6 s segments: a whole multiple of the ladder's closed 2 s GOPs, so MediaPackage (which rounds to multiples of
+ *   the source's segment/GOP duration, cfigs-hls-new.html) cuts exactly 6 s on every rung.
+ * - Streams top first (VIDEO_BITRATE_DESCENDING): players that start on the first variant start sharp.
+ * - No I-frame-only stream: MediaPackage builds it from the first rendition (cfigs-hls-manset.html), the top one.
+ *   Scrub previews come from the JPEG + WebVTT thumbnails under /assets/ (for VOD, image-based trick play passes
+ *   through to DASH only), not from MediaPackage.
+ * - HLS audio in a rendition group (one AAC track, named and tagged by the SMIL's audioName/systemLanguage);
+ *   no program date time (VOD).
+ * - DASH: SegmentTemplate with $Number$ and a full SegmentTimeline, understood by every DASH player; one period;
+ *   12 s (two segments) of minimum buffer.
  */
 const mediaPackage = loadModel('mediapackage-vod');
 
@@ -49,9 +59,19 @@ const CLOUDFORMATION_PROPERTIES = {
   StreamSelection: ['MaxVideoBitsPerSecond', 'MinVideoBitsPerSecond', 'StreamOrder'],
 };
 
-const cmafSegmentLength = loadJobTemplate().OutputGroups?.find(
-  (group) => group.OutputGroupSettings?.Type === 'CMAF_GROUP_SETTINGS',
-)?.OutputGroupSettings?.CmafGroupSettings?.SegmentLength;
+/** GOP length of every video output of the transcode, in seconds (closed, aligned GOPs across rungs). */
+function ladderGopSeconds(): number[] {
+  return (loadJobTemplate().OutputGroups ?? []).flatMap((group) =>
+    (group.Outputs ?? []).flatMap((output) => {
+      const h264 = output.VideoDescription?.CodecSettings?.H264Settings;
+      if (!h264) return [];
+      if (h264.GopSizeUnits !== 'SECONDS' || h264.GopSize === undefined) {
+        throw new Error('every H.264 rung states its GOP in seconds');
+      }
+      return [h264.GopSize];
+    }),
+  );
+}
 
 describe('MediaPackage VOD HLS packaging configuration', () => {
   it('is a valid HlsPackage', () => {
@@ -74,10 +94,16 @@ describe('MediaPackage VOD HLS packaging configuration', () => {
     );
   });
 
-  it('segments like the CMAF source, groups the audio and names the manifest like the source', () => {
-    expect(hlsPackage.SegmentDurationSeconds).toBe(cmafSegmentLength);
+  it('cuts whole GOPs of every rung, groups the audio, puts the top rung first and names the manifest index', () => {
+    const gops = ladderGopSeconds();
+
+    expect(gops.length).toBeGreaterThan(0);
+    expect(gops.every((gop) => hlsPackage.SegmentDurationSeconds % gop === 0)).toBe(true);
     expect(hlsPackage.UseAudioRenditionGroup).toBe(true);
-    expect(hlsPackage.HlsManifests.map((manifest) => manifest.ManifestName)).toEqual([OUTPUT_LAYOUT.manifestBaseName]);
+    expect(hlsPackage.HlsManifests.map((manifest) => manifest.ManifestName)).toEqual(['index']);
+    expect(hlsPackage.HlsManifests.map((manifest) => manifest.StreamSelection.StreamOrder)).toEqual([
+      'VIDEO_BITRATE_DESCENDING',
+    ]);
   });
 });
 
@@ -102,11 +128,12 @@ describe('MediaPackage VOD DASH packaging configuration', () => {
     );
   });
 
-  it('segments like the CMAF source with a numbered timeline', () => {
-    expect(dashPackage.SegmentDurationSeconds).toBe(cmafSegmentLength);
+  it('cuts the same whole GOPs as HLS, with a numbered timeline and two segments of minimum buffer', () => {
+    expect(dashPackage.SegmentDurationSeconds).toBe(hlsPackage.SegmentDurationSeconds);
     expect(dashPackage.SegmentTemplateFormat).toBe('NUMBER_WITH_TIMELINE');
-    expect(dashPackage.DashManifests.map((manifest) => manifest.ManifestName)).toEqual([
-      OUTPUT_LAYOUT.manifestBaseName,
+    expect(dashPackage.DashManifests.map((manifest) => manifest.ManifestName)).toEqual(['index']);
+    expect(dashPackage.DashManifests.map((manifest) => manifest.MinBufferTimeSeconds)).toEqual([
+      2 * dashPackage.SegmentDurationSeconds,
     ]);
   });
 });

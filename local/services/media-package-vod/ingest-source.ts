@@ -1,102 +1,114 @@
 import { readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { ObjectStore } from '../../seam/object-store';
-import { dashReferences, hlsReferences, isHlsMaster, ReferenceOutsideAsset } from './manifest-references';
-import { isHlsPlaylist } from './media-types';
+import { ingestHlsSource } from './ingest-hls-source';
+import { inspectSourceMp4, SourceRejected, type SourceAudioTrack, type SourceMp4 } from './inspect-source-mp4';
+import { MAX_SMIL_BYTES, parseSmilManifest } from './smil-manifest';
 
-/** The CMAF copy an asset packages: the HLS master MediaConvert wrote, and the folder it sits in. */
-export interface CmafSource {
+/** Where an asset's source manifest is: `SourceArn` of CreateAsset, split. */
+export interface AssetSource {
   bucket: string;
-  /** Key of the HLS master (`assets/<id>/<publish>/cmaf/index.m3u8`). */
-  masterKey: string;
+  key: string;
 }
 
-export function cmafFolderOf(source: CmafSource): string {
-  return `${posix.dirname(source.masterKey)}/`;
+export type SourceFormat = 'smil' | 'hls';
+
+/** One MP4 of the SMIL, checked. */
+export interface IngestedVideo {
+  file: string;
+  reference: string;
+  position: number;
+  mp4: SourceMp4;
 }
 
-export function masterNameOf(source: CmafSource): string {
-  return posix.basename(source.masterKey);
+/** One audio track the SMIL includes: which MP4 holds it and how the manifests name it. */
+export interface IngestedAudio {
+  file: string;
+  /** Index among the MP4's audio tracks (ffmpeg's `a:<n>`). */
+  trackIndex: number;
+  source: SourceAudioTrack;
+  language: string;
+  name: string;
 }
 
-/** The DASH manifest MediaConvert writes next to the HLS master, from the same segments. */
-export function dashNameOf(source: CmafSource): string {
-  return `${posix.basename(source.masterKey, posix.extname(source.masterKey))}.mpd`;
+export interface IngestedSource {
+  videos: IngestedVideo[];
+  audios: IngestedAudio[];
 }
 
-export function keyOf(source: CmafSource, relativePath: string): string {
-  return `${cmafFolderOf(source)}${relativePath}`;
+/** asset-create-details.html: "Source content must be in a .smil (MP4) or .m3u8 (HLS/TS) file format". */
+export function sourceFormatOf(key: string): SourceFormat | undefined {
+  const extension = posix.extname(key).toLowerCase();
+  return extension === '.smil' ? 'smil' : extension === '.m3u8' ? 'hls' : undefined;
 }
 
-/** Reads a text object of the CMAF folder; undefined when it does not exist. */
-export async function readSourceText(
-  store: ObjectStore,
-  source: CmafSource,
-  relativePath: string,
-): Promise<string | undefined> {
-  const key = keyOf(source, relativePath);
-  if (!(await store.head(source.bucket, key))) return undefined;
-  return readFile(store.filePath(source.bucket, key), 'utf8');
+async function readSourceObject(store: ObjectStore, bucket: string, key: string, limit: number): Promise<string> {
+  const head = await store.head(bucket, key);
+  if (!head) throw new SourceRejected(`s3://${bucket}/${key} does not exist`);
+  if (head.size > limit) throw new SourceRejected(`s3://${bucket}/${key} is larger than ${String(limit)} bytes`);
+  return readFile(store.filePath(bucket, key), 'utf8');
 }
 
-function decoded(relativePath: string): string {
-  try {
-    return decodeURI(relativePath);
-  } catch {
-    return relativePath;
+const LANGUAGE_NAMES: Record<string, string> = {
+  eng: 'English',
+  fra: 'French',
+  fre: 'French',
+  deu: 'German',
+  ger: 'German',
+  spa: 'Spanish',
+  ita: 'Italian',
+  por: 'Portuguese',
+  jpn: 'Japanese',
+  nld: 'Dutch',
+};
+
+async function ingestSmil(store: ObjectStore, ffprobe: string, source: AssetSource): Promise<IngestedSource> {
+  const text = await readSourceObject(store, source.bucket, source.key, MAX_SMIL_BYTES);
+  const manifest = parseSmilManifest(source.key, text);
+  if (manifest.textStreams.length > 0) {
+    // supported-inputs-vod-smil.html lets <textstream> name SRT subtitles; this local packager has no subtitle
+    // output yet, and says so rather than drop them.
+    throw new SourceRejected('SMIL <textstream> subtitles are not packaged by the local MediaPackage VOD');
   }
-}
-
-async function missingFiles(store: ObjectStore, source: CmafSource, paths: string[]): Promise<string[]> {
-  const unique = [...new Set(paths.map(decoded))];
-  const found = await Promise.all(unique.map((path) => store.head(source.bucket, keyOf(source, path))));
-  return unique.filter((_path, index) => found[index] === undefined);
-}
-
-function describeMissing(missing: string[]): string {
-  const shown = missing.slice(0, 3).join(', ');
-  return missing.length > 3 ? `${shown} and ${String(missing.length - 3)} more` : shown;
+  const videos: IngestedVideo[] = [];
+  const audios: IngestedAudio[] = [];
+  for (const [position, entry] of manifest.videos.entries()) {
+    if (!(await store.head(source.bucket, entry.key))) {
+      throw new SourceRejected(
+        `SMIL names ${entry.reference}, which does not exist (s3://${source.bucket}/${entry.key})`,
+      );
+    }
+    const file = store.filePath(source.bucket, entry.key);
+    const mp4 = await inspectSourceMp4(ffprobe, file, entry.reference);
+    videos.push({ file, reference: entry.reference, position, mp4 });
+    for (const [trackIndex, track] of mp4.audio.entries()) {
+      // supported-inputs-vod-smil.html: includeAudio, one value per audio track, defaults to true.
+      if (!(entry.includeAudio?.[trackIndex] ?? true)) continue;
+      const language = entry.languages[trackIndex] ?? track.language;
+      audios.push({
+        file,
+        trackIndex,
+        source: track,
+        language,
+        name: entry.audioNames[trackIndex] ?? LANGUAGE_NAMES[language] ?? `Audio ${String(audios.length + 1)}`,
+      });
+    }
+  }
+  return { videos, audios };
 }
 
 /**
- * Ingests the HLS side: the master, every playlist it names and every segment those name must exist inside the
- * CMAF folder. Returns why packaging failed, or undefined when the configuration is playable.
+ * Ingest: reads and checks the whole source once (a SMIL's MP4s in place; a TS-HLS group copied into MP4s in
+ * `workFolder`). Throws SourceRejected with the reason ingest fails.
  */
-export async function ingestHls(store: ObjectStore, source: CmafSource): Promise<string | undefined> {
-  const masterName = masterNameOf(source);
-  try {
-    const master = await readSourceText(store, source, masterName);
-    if (master === undefined || !isHlsMaster(master)) return `${masterName} is not an HLS master playlist`;
-    const playlists = hlsReferences(masterName, master);
-    const missingPlaylists = await missingFiles(store, source, playlists);
-    if (missingPlaylists.length > 0) return `missing playlists: ${describeMissing(missingPlaylists)}`;
-    const segments: string[] = [];
-    for (const playlist of playlists.filter(isHlsPlaylist)) {
-      const text = (await readSourceText(store, source, decoded(playlist))) ?? '';
-      segments.push(...hlsReferences(playlist, text));
-    }
-    const missingSegments = await missingFiles(store, source, segments);
-    if (missingSegments.length > 0) return `missing segments: ${describeMissing(missingSegments)}`;
-    return undefined;
-  } catch (error) {
-    if (error instanceof ReferenceOutsideAsset) return error.message;
-    throw error;
-  }
-}
-
-/** Ingests the DASH side: the MPD next to the master and every non-templated file it names. */
-export async function ingestDash(store: ObjectStore, source: CmafSource): Promise<string | undefined> {
-  const mpdName = dashNameOf(source);
-  try {
-    const mpd = await readSourceText(store, source, mpdName);
-    if (mpd === undefined || !/<MPD[\s>]/.test(mpd)) return `${mpdName} is missing or not a DASH manifest`;
-    // $Number$/$Time$ templates name many files; the folder check of resolveReference still applies to them.
-    const files = dashReferences(mpdName, mpd).filter((path) => !path.includes('$') && !path.endsWith('/'));
-    const missing = await missingFiles(store, source, files);
-    if (missing.length > 0) return `missing segments: ${describeMissing(missing)}`;
-    return undefined;
-  } catch (error) {
-    if (error instanceof ReferenceOutsideAsset) return error.message;
-    throw error;
-  }
+export async function ingestSource(
+  store: ObjectStore,
+  binaries: { ffmpeg: string; ffprobe: string },
+  source: AssetSource,
+  format: SourceFormat,
+  workFolder: string,
+): Promise<IngestedSource> {
+  return format === 'smil'
+    ? ingestSmil(store, binaries.ffprobe, source)
+    : ingestHlsSource(store, binaries, source, workFolder);
 }

@@ -1,7 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { logger } from '../../../functions/commons/logger';
+import { locateFfmpegBinaries, type FfmpegBinaries } from '../../ffmpeg/locate-binaries';
+import { FfmpegFailed } from '../../ffmpeg/run-ffmpeg';
 import { AtomicJsonFile } from '../../persistence/atomic-json-file';
-import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../seam/local-events';
+import { eventBridgeEvent, LOCAL_ACCOUNT, LOCAL_REGION, type PublishEvent } from '../../seam/local-events';
 import {
   LocalServiceError,
   unsupportedCommand,
@@ -11,23 +15,31 @@ import {
 } from '../../seam/local-service';
 import type { ObjectStore } from '../../seam/object-store';
 import { configurationHashes, egressFolder, newAssetHash, parseEgressPath } from './egress-paths';
+import { ingestSource, sourceFormatOf, type AssetSource, type IngestedSource } from './ingest-source';
+import { SourceRejected } from './inspect-source-mp4';
 import {
-  dashNameOf,
-  ingestDash,
-  ingestHls,
-  keyOf,
-  masterNameOf,
-  readSourceText,
-  type CmafSource,
-} from './ingest-source';
-import { isHlsMaster, rewriteDashManifest, rewriteHlsManifest } from './manifest-references';
-import { cacheClassOf, contentTypeOf, isHlsPlaylist, isPackagedMediaFile, type CacheClass } from './media-types';
+  cacheClassOf,
+  contentTypeOf,
+  isDashManifest,
+  isHlsPlaylist,
+  isPackagedMediaFile,
+  type CacheClass,
+} from './media-types';
+import { packageConfiguration } from './package-configuration';
+import {
+  manifestExtensionOf,
+  manifestNamesOf,
+  resolveConfiguration,
+  type PackagingConfiguration,
+  type PackagingType,
+  type ResolvedConfiguration,
+} from './packaging-configurations';
 
-export type PackagingType = 'HLS' | 'DASH';
+export type { PackagingConfiguration, PackagingType } from './packaging-configurations';
 
 export interface PackagingGroupSettings {
   id: string;
-  configurations: { id: string; type: PackagingType }[];
+  configurations: PackagingConfiguration[];
 }
 
 export interface LocalMediaPackageVodOptions {
@@ -36,6 +48,10 @@ export interface LocalMediaPackageVodOptions {
   /** Where egress URLs point: the local edge's origin (`http://127.0.0.1:<edgePort>`). */
   egressBaseUrl: string;
   groups: PackagingGroupSettings[];
+  /** ffmpeg/ffprobe for ingest (default: locateFfmpegBinaries()). */
+  ffmpeg?: FfmpegBinaries;
+  /** Where the "MediaPackage Input Notification" events go (IngestStart/IngestComplete/IngestError, VodAssetPlayable). */
+  publish?: PublishEvent;
 }
 
 /** One file of the egress, ready to send. */
@@ -52,8 +68,10 @@ interface StoredEndpoint {
   type: PackagingType;
   configHash: string;
   manifestHash: string;
+  /** The configuration's manifests (`index.m3u8`); the first is the endpoint's Url. */
+  manifests: string[];
   status: EndpointStatus;
-  /** Why ingest failed, kept for whoever inspects the data folder. */
+  /** Why ingest failed (MediaPackage's IngestError), kept for whoever inspects the data folder. */
   failure?: string;
 }
 
@@ -66,13 +84,11 @@ interface StoredAsset {
   resourceId?: string;
   tags?: Record<string, string>;
   createdAt: string;
-  source: CmafSource;
+  source: AssetSource;
   assetHash: string;
   endpoints: StoredEndpoint[];
 }
 
-/** The packaging configurations' manifest name (templates/mediapackage/*: ManifestName "index"). */
-const MANIFEST_NAME = 'index';
 const ASSET_ID = /^[0-9A-Za-z_-]{1,128}$/;
 const S3_OBJECT_ARN = /^arn:aws:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/;
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
@@ -103,6 +119,16 @@ function optionalTags(input: CommandInput): Record<string, string> | undefined {
   return Object.fromEntries(entries) as Record<string, string>;
 }
 
+/** Assets saved before endpoints recorded their manifest names served `index`. */
+function withManifestNames(asset: StoredAsset): StoredAsset {
+  const endpoints = asset.endpoints.map((endpoint) =>
+    Array.isArray(endpoint.manifests)
+      ? endpoint
+      : { ...endpoint, manifests: [endpoint.type === 'DASH' ? 'index.mpd' : 'index.m3u8'] },
+  );
+  return { ...asset, endpoints };
+}
+
 function isStoredAsset(value: unknown): value is StoredAsset {
   if (typeof value !== 'object' || value === null) return false;
   const asset = value as Partial<StoredAsset>;
@@ -110,30 +136,43 @@ function isStoredAsset(value: unknown): value is StoredAsset {
 }
 
 /**
- * MediaPackage VOD on one machine: assets packaged just in time from the one CMAF copy the local MediaConvert
- * wrote, as HLS (its playlists) and DASH (its MPD), over the same segments. Ingest is a synchronous check of the
- * whole CMAF tree, so a created asset is PLAYABLE (or FAILED, with the reason recorded) at once.
+ * MediaPackage VOD on one machine. CreateAsset ingests the source once (mediapackage/latest/ug/what-is-flow-vod.html):
+ * a `.smil` of non-fragmented MP4s is checked and remuxed by ffmpeg (`-c copy`) into each packaging
+ * configuration's segments and manifests under `<dataDir>/mediapackage/egress/`, which the egress then serves.
+ * A source MediaPackage cannot ingest gives FAILED endpoints (the IngestError of
+ * cloudwatch-events-example.html), not a CreateAsset error: the request was valid, the content is not.
+ * AWS ingests asynchronously (endpoints QUEUED/PROCESSING first); here ingest finishes inside CreateAsset, so the
+ * answer already carries the final PLAYABLE or FAILED.
  */
 export class LocalMediaPackageVod implements LocalService {
   readonly service = 'MediaPackageVod' as const;
   private readonly assets = new Map<string, StoredAsset>();
   private readonly assetsByHash = new Map<string, StoredAsset>();
-  private readonly groups: Map<string, PackagingGroupSettings>;
+  private readonly groups: Map<string, { id: string; configurations: ResolvedConfiguration[] }>;
   private readonly file: AtomicJsonFile;
+  private readonly egressRoot: string;
   private readonly egressBaseUrl: string;
+  private binaries: FfmpegBinaries | undefined;
 
   constructor(private readonly options: LocalMediaPackageVodOptions) {
-    this.groups = new Map(options.groups.map((group) => [group.id, group]));
+    this.groups = new Map(
+      options.groups.map((group) => [
+        group.id,
+        { id: group.id, configurations: group.configurations.map(resolveConfiguration) },
+      ]),
+    );
     if (this.groups.size !== options.groups.length) throw new Error('packaging group ids must be unique');
+    this.binaries = options.ffmpeg;
     this.egressBaseUrl = options.egressBaseUrl.replace(/\/+$/, '');
     this.file = new AtomicJsonFile(join(options.dataDir, 'mediapackage', 'assets.json'));
+    this.egressRoot = join(options.dataDir, 'mediapackage', 'egress');
     this.file.prepare();
     const saved = this.file.read();
     if (saved !== undefined) {
       if (!Array.isArray(saved) || !saved.every(isStoredAsset)) {
         throw new Error(`${this.file.path} is not a list of MediaPackage assets; move it away to start empty`);
       }
-      for (const asset of saved) this.remember(asset);
+      for (const asset of saved) this.remember(withManifestNames(asset));
     }
   }
 
@@ -161,30 +200,21 @@ export class LocalMediaPackageVod implements LocalService {
       (candidate) => candidate.configHash === location.configHash && candidate.manifestHash === location.manifestHash,
     );
     if (!asset || endpoint?.status !== 'PLAYABLE') return undefined;
-    const { source } = asset;
     const file = location.file;
-    if (endpoint.type === 'HLS') {
-      if (file === `${MANIFEST_NAME}.m3u8`) {
-        const master = await readSourceText(this.options.store, source, masterNameOf(source));
-        return master === undefined ? undefined : this.manifest(file, rewriteHlsManifest(masterNameOf(source), master));
-      }
-      if (isHlsPlaylist(file)) {
-        const playlist = await readSourceText(this.options.store, source, file);
-        return playlist === undefined ? undefined : this.manifest(file, rewriteHlsManifest(file, playlist));
-      }
-    } else if (file === `${MANIFEST_NAME}.mpd`) {
-      const mpd = await readSourceText(this.options.store, source, dashNameOf(source));
-      return mpd === undefined ? undefined : this.manifest(file, rewriteDashManifest(dashNameOf(source), mpd));
-    }
-    if (!isPackagedMediaFile(file)) return undefined;
-    const key = keyOf(source, file);
-    if (!(await this.options.store.head(source.bucket, key))) return undefined;
-    const body = await readFile(this.options.store.filePath(source.bucket, key));
+    // Everything a configuration serves sits in its one folder: no sub-folders.
+    if (file.includes('/')) return undefined;
+    const manifestFile = endpoint.type === 'DASH' ? isDashManifest(file) : isHlsPlaylist(file);
+    if (!manifestFile && !isPackagedMediaFile(file)) return undefined;
+    const body = await readFile(join(this.egressRoot, asset.assetHash, endpoint.configHash, file)).catch(
+      () => undefined,
+    );
+    if (!body) return undefined;
     return { body, contentType: contentTypeOf(file), cacheClass: cacheClassOf(file) };
   }
 
-  private manifest(file: string, text: string): EgressResponse {
-    return { body: Buffer.from(text, 'utf8'), contentType: contentTypeOf(file), cacheClass: 'manifest' };
+  private ffmpeg(): FfmpegBinaries {
+    this.binaries ??= locateFfmpegBinaries();
+    return this.binaries;
   }
 
   private async createAsset(input: CommandInput): Promise<CommandOutput> {
@@ -203,25 +233,15 @@ export class LocalMediaPackageVod implements LocalService {
       throw new LocalServiceError('ForbiddenException', `MediaPackage cannot assume ${sourceRoleArn}`, { status: 403 });
     }
     if (this.assets.has(id)) throw invalid(`an asset with id ${id} already exists`);
-    const source = await this.checkSource(sourceArn);
+    const { source, format } = await this.checkSource(sourceArn);
 
     const assetHash = newAssetHash();
-    const endpoints: StoredEndpoint[] = [];
-    for (const configuration of group.configurations) {
-      const failure =
-        configuration.type === 'HLS'
-          ? await ingestHls(this.options.store, source)
-          : await ingestDash(this.options.store, source);
-      endpoints.push({
-        configurationId: configuration.id,
-        type: configuration.type,
-        ...configurationHashes(assetHash, configuration.id),
-        status: failure === undefined ? 'PLAYABLE' : 'FAILED',
-        ...(failure === undefined ? {} : { failure }),
-      });
-    }
+    const endpoints = await this.ingest(id, assetHash, source, format, group.configurations);
     // Checked again: a concurrent CreateAsset of the same id may have finished while this one ingested.
-    if (this.assets.has(id)) throw invalid(`an asset with id ${id} already exists`);
+    if (this.assets.has(id)) {
+      await rm(join(this.egressRoot, assetHash), { recursive: true, force: true });
+      throw invalid(`an asset with id ${id} already exists`);
+    }
     const asset: StoredAsset = {
       id,
       arn: `arn:aws:mediapackage-vod:${LOCAL_REGION}:${LOCAL_ACCOUNT}:assets/${id}`,
@@ -237,21 +257,131 @@ export class LocalMediaPackageVod implements LocalService {
     };
     this.remember(asset);
     await this.save();
+    this.announce(asset);
     return this.describe(asset);
   }
 
-  /** The source must be an existing HLS master playlist in the local S3, as MediaPackage's ingest requires. */
-  private async checkSource(sourceArn: string): Promise<CmafSource> {
+  /** cloudwatch-events-example.html: VOD ingest status and playback readiness events, per asset and configuration. */
+  private announce(asset: StoredAsset): void {
+    const publish = this.options.publish;
+    if (!publish) return;
+    const notify = (detail: Record<string, unknown>, resources: string[] = [asset.arn]) => {
+      publish(eventBridgeEvent('aws.mediapackage', 'MediaPackage Input Notification', detail, resources));
+    };
+    notify({ event: 'IngestStart', message: `Ingest started for asset '${asset.id}'` });
+    const failed = asset.endpoints.filter((endpoint) => endpoint.status === 'FAILED');
+    if (failed.length === asset.endpoints.length && failed.length > 0) {
+      notify({ event: 'IngestError', message: failed[0]?.failure ?? 'ingest failed' });
+      return;
+    }
+    notify({ event: 'IngestComplete', message: `Ingest completed for asset '${asset.id}'` });
+    for (const endpoint of asset.endpoints.filter((candidate) => candidate.status === 'PLAYABLE')) {
+      const configurationArn = `arn:aws:mediapackage-vod:${LOCAL_REGION}:${LOCAL_ACCOUNT}:packaging_configuration/${endpoint.configurationId}`;
+      notify(
+        {
+          event: 'VodAssetPlayable',
+          message: `Asset '${asset.id}' is now playable for PackagingConfiguration '${endpoint.configurationId}'`,
+          packaging_configuration_id: endpoint.configurationId,
+          manifest_urls: endpoint.manifests.map((manifest) => this.urlOf(asset, endpoint, manifest)),
+        },
+        [asset.arn, configurationArn],
+      );
+    }
+  }
+
+  private urlOf(asset: StoredAsset, endpoint: StoredEndpoint, manifest: string): string {
+    return `${this.egressBaseUrl}${egressFolder(asset.assetHash, endpoint.configHash, endpoint.manifestHash)}${manifest}`;
+  }
+
+  /** Ingests once, then packages every configuration of the group into its own egress folder. */
+  private async ingest(
+    id: string,
+    assetHash: string,
+    source: AssetSource,
+    format: 'smil' | 'hls',
+    configurations: ResolvedConfiguration[],
+  ): Promise<StoredEndpoint[]> {
+    const workFolder = join(this.options.dataDir, 'mediapackage', 'ingest', assetHash);
+    await mkdir(workFolder, { recursive: true });
+    try {
+      return await this.ingestInto(id, assetHash, source, format, configurations, workFolder);
+    } finally {
+      await rm(workFolder, { recursive: true, force: true });
+    }
+  }
+
+  private async ingestInto(
+    id: string,
+    assetHash: string,
+    source: AssetSource,
+    format: 'smil' | 'hls',
+    configurations: ResolvedConfiguration[],
+    workFolder: string,
+  ): Promise<StoredEndpoint[]> {
+    const binaries = this.ffmpeg();
+    let ingested: IngestedSource | undefined;
+    let failure: string | undefined;
+    try {
+      ingested = await ingestSource(this.options.store, binaries, source, format, workFolder);
+    } catch (error) {
+      if (!(error instanceof SourceRejected || error instanceof FfmpegFailed)) throw error;
+      failure = error.message;
+      logger.warn('mediapackage ingest failed', { id, reason: failure });
+    }
+    const endpoints: StoredEndpoint[] = [];
+    for (const configuration of configurations) {
+      const hashes = configurationHashes(assetHash, configuration.id);
+      const packagingFailure = ingested
+        ? await this.packageInto(binaries.ffmpeg, ingested, configuration, assetHash, hashes.configHash)
+        : failure;
+      endpoints.push({
+        configurationId: configuration.id,
+        type: configuration.type,
+        ...hashes,
+        manifests: manifestNamesOf(configuration).map((name) => `${name}.${manifestExtensionOf(configuration)}`),
+        status: packagingFailure === undefined ? 'PLAYABLE' : 'FAILED',
+        ...(packagingFailure === undefined ? {} : { failure: packagingFailure }),
+      });
+    }
+    return endpoints;
+  }
+
+  /** Packages one configuration into a fresh folder, then moves it in place; returns why it failed, if it did. */
+  private async packageInto(
+    ffmpeg: string,
+    ingested: IngestedSource,
+    configuration: ResolvedConfiguration,
+    assetHash: string,
+    configHash: string,
+  ): Promise<string | undefined> {
+    const target = join(this.egressRoot, assetHash, configHash);
+    const partial = `${target}.partial-${randomBytes(4).toString('hex')}`;
+    try {
+      await packageConfiguration(ffmpeg, ingested, configuration, partial);
+      await rename(partial, target);
+      return undefined;
+    } catch (error) {
+      await rm(partial, { recursive: true, force: true });
+      if (!(error instanceof FfmpegFailed)) throw error;
+      logger.warn('mediapackage packaging failed', { configurationId: configuration.id, reason: error.message });
+      return `${error.message}: ${error.stderrTail}`;
+    }
+  }
+
+  /**
+   * The request names an S3 object of a kind MediaPackage ingests. asset-create-details.html: "Source content must
+   * be in a .smil (MP4) or .m3u8 (HLS/TS) file format".
+   */
+  private async checkSource(sourceArn: string): Promise<{ source: AssetSource; format: 'smil' | 'hls' }> {
     const match = S3_OBJECT_ARN.exec(sourceArn);
     if (!match?.[1] || !match[2])
       throw invalid(`SourceArn ${sourceArn} is not an S3 object ARN (arn:aws:s3:::bucket/key)`);
-    const source: CmafSource = { bucket: match[1], masterKey: match[2] };
-    if (!isHlsPlaylist(source.masterKey)) throw invalid(`SourceArn ${sourceArn} is not an HLS master playlist (.m3u8)`);
-    if (!source.masterKey.includes('/')) throw invalid(`SourceArn ${sourceArn} must be inside a folder of its bucket`);
-    const text = await readSourceText(this.options.store, source, masterNameOf(source));
-    if (text === undefined) throw invalid(`source ${sourceArn} does not exist`);
-    if (!isHlsMaster(text)) throw invalid(`source ${sourceArn} is not an HLS master playlist`);
-    return source;
+    const source: AssetSource = { bucket: match[1], key: match[2] };
+    const format = sourceFormatOf(source.key);
+    if (!format) throw invalid(`SourceArn ${sourceArn} is not a .smil or .m3u8 file`);
+    if (!(await this.options.store.head(source.bucket, source.key)))
+      throw invalid(`source ${sourceArn} does not exist`);
+    return { source, format };
   }
 
   private describeAsset(input: CommandInput): Promise<CommandOutput> {
@@ -263,6 +393,7 @@ export class LocalMediaPackageVod implements LocalService {
     this.assets.delete(asset.id);
     this.assetsByHash.delete(asset.assetHash);
     await this.save();
+    await rm(join(this.egressRoot, asset.assetHash), { recursive: true, force: true });
     return {};
   }
 
@@ -321,7 +452,7 @@ export class LocalMediaPackageVod implements LocalService {
       EgressEndpoints: asset.endpoints.map((endpoint) => ({
         PackagingConfigurationId: endpoint.configurationId,
         Status: endpoint.status,
-        Url: `${this.egressBaseUrl}${egressFolder(asset.assetHash, endpoint.configHash, endpoint.manifestHash)}${MANIFEST_NAME}.${endpoint.type === 'HLS' ? 'm3u8' : 'mpd'}`,
+        Url: this.urlOf(asset, endpoint, endpoint.manifests[0] ?? ''),
       })),
     };
   }

@@ -50,7 +50,7 @@ export function isDashManifest(name: string): boolean {
   return extensionOf(name) === '.mpd';
 }
 
-/** A segment, an init segment, a subtitle or a trick-play image: what both HLS and DASH serve from the CMAF copy. */
+/** A segment, an init segment, a subtitle or an image: the files an egress folder may hold besides manifests. */
 export function isPackagedMediaFile(name: string): boolean {
   const extension = extensionOf(name);
   return MEDIA_FILES.has(extension) || IMAGE_FILES.has(extension);

@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEdge, type Edge } from '../../../local/edge/create-edge';
 import { LocalMediaPackageVod } from '../../../local/services/media-package-vod/local-media-package-vod';
-import { MEDIA_BUCKET, segmentBytes, writeCmafFixture } from './support/cmaf-fixture';
 import { FolderObjectStore } from './support/folder-object-store';
 import {
   cloudFrontBase64,
@@ -22,6 +21,7 @@ import {
   signedPolicyCookies,
   type PolicyOptions,
 } from './support/sign-cloudfront-cookies';
+import { generateRungs, MEDIA_BUCKET, writeSmilFixture } from './support/smil-fixture';
 
 interface Answer {
   status: number;
@@ -43,6 +43,16 @@ let clockMs: number;
 let hls: string;
 let dash: string;
 let otherAssetHls: string;
+let mediaPackage: LocalMediaPackageVod;
+
+const POSTER = Buffer.from('poster bytes of a1-p1');
+
+/** What the local MediaPackage serves at an egress path, straight from the origin. */
+async function originBytes(path: string): Promise<Buffer> {
+  const answer = await mediaPackage.resolve(path);
+  if (!answer) throw new Error(`origin answers 404 for ${path}`);
+  return answer.body;
+}
 
 const nowSeconds = () => Math.floor(clockMs / 1000);
 const folderOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
@@ -99,7 +109,8 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
 
   const store = new FolderObjectStore(join(dataDir, 's3'));
-  const mediaPackage = new LocalMediaPackageVod({
+  const rungs = await generateRungs(join(dataDir, 'renditions'));
+  mediaPackage = new LocalMediaPackageVod({
     dataDir,
     store,
     egressBaseUrl: base,
@@ -114,7 +125,8 @@ beforeAll(async () => {
     ],
   });
   const register = async (id: string, prefix: string) => {
-    const master = await writeCmafFixture(store, prefix);
+    const master = await writeSmilFixture(store, prefix, rungs);
+    await store.putBytes(MEDIA_BUCKET, `${prefix}/poster/poster.0000001.jpg`, POSTER, { contentType: 'image/jpeg' });
     const created = await mediaPackage.handle('CreateAsset', {
       Id: id,
       PackagingGroupId: 'packaging',
@@ -153,7 +165,7 @@ describe('local edge: signed cookies', () => {
   it.each(['SHA1', 'SHA256'] as const)('plays an asset with valid %s custom-policy cookies', async (hash) => {
     const master = await get(hls, assetCookies(hls, { hash }));
     const mpd = await get(dash, assetCookies(hls, { hash }));
-    const segment = await get(`${folderOf(dash)}index_720p_00001.m4s`, assetCookies(hls, { hash }));
+    const segment = await get(`${folderOf(dash)}video_1_1.m4s`, assetCookies(hls, { hash }));
 
     expect(master.status).toBe(200);
     expect(master.headers['content-type']).toBe('application/vnd.apple.mpegurl');
@@ -161,7 +173,7 @@ describe('local edge: signed cookies', () => {
     expect(mpd.status).toBe(200);
     expect(mpd.headers['content-type']).toBe('application/dash+xml');
     expect(segment.status).toBe(200);
-    expect(segment.body).toEqual(segmentBytes('index_720p_00001.m4s'));
+    expect(segment.body).toEqual(await originBytes(`${folderOf(dash)}video_1_1.m4s`));
   });
 
   it('accepts canned-policy cookies for exactly the URL they name', async () => {
@@ -245,7 +257,7 @@ describe('local edge: signed cookies', () => {
     expect(signed.status).toBe(200);
     expect(signed.headers['content-type']).toBe('image/jpeg');
     expect(signed.headers['cache-control']).toBe('max-age=31536000, immutable');
-    expect(signed.body).toEqual(segmentBytes('poster'));
+    expect(signed.body).toEqual(POSTER);
   });
 });
 
@@ -279,18 +291,18 @@ describe('local edge: routing', () => {
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {
-    const answer = await get(`${folderOf(hls)}index_360p_00001.m4s`, assetCookies(), 'HEAD');
+    const answer = await get(`${folderOf(hls)}video_2_1.ts`, assetCookies(), 'HEAD');
 
     expect(answer.status).toBe(200);
-    expect(answer.headers['content-length']).toBe(String(segmentBytes('index_360p_00001.m4s').length));
+    expect(answer.headers['content-length']).toBe(String((await originBytes(`${folderOf(hls)}video_2_1.ts`)).length));
     expect(answer.body.length).toBe(0);
   });
 });
 
 describe('local edge: caching', () => {
   it('caches segments as immutable and manifests for the short TTL', async () => {
-    const segmentPath = `${folderOf(hls)}index_audio_00001.m4s`;
-    const manifestPath = `${folderOf(hls)}index_audio.m3u8`;
+    const segmentPath = `${folderOf(hls)}audio_1_1.ts`;
+    const manifestPath = `${folderOf(hls)}audio_1.m3u8`;
 
     const firstSegment = await get(segmentPath, assetCookies());
     const secondSegment = await get(segmentPath, assetCookies());
@@ -311,11 +323,11 @@ describe('local edge: caching', () => {
   });
 
   it('purges exact paths and folder prefixes, and reports how many entries it dropped', async () => {
-    const init = `${folderOf(dash)}index_360p_init.mp4`;
+    const init = `${folderOf(dash)}video_2_init.mp4`;
     edge.purge([`${folderOf(dash)}*`]); // earlier tests cached other files of this folder
     await get(dash, assetCookies());
     await get(init, assetCookies());
-    await get(`${folderOf(hls)}index_360p_init.mp4`, assetCookies());
+    await get(`${folderOf(hls)}video_2_1.ts`, assetCookies());
     const cachedBefore = edge.stats().cachedEntries;
 
     const dropped = edge.purge([`${folderOf(dash)}*`, '/out/v1/not-cached']);
@@ -323,15 +335,17 @@ describe('local edge: caching', () => {
     expect(dropped).toBe(2);
     expect(edge.stats().cachedEntries).toBe(cachedBefore - 2);
     expect((await get(dash, assetCookies())).headers['x-cache']).toBe('Miss from cloudfront');
-    expect((await get(`${folderOf(hls)}index_360p_init.mp4`, assetCookies())).headers['x-cache']).toBe(
-      'Hit from cloudfront',
-    );
+    expect((await get(`${folderOf(hls)}video_2_1.ts`, assetCookies())).headers['x-cache']).toBe('Hit from cloudfront');
   });
 });
 
 describe('local edge: ranges', () => {
-  const segmentPath = () => `${folderOf(hls)}index_720p_00002.m4s`;
-  const bytes = segmentBytes('index_720p_00002.m4s');
+  const segmentPath = () => `${folderOf(hls)}video_1_1.ts`;
+  let bytes: Buffer;
+
+  beforeAll(async () => {
+    bytes = await originBytes(segmentPath());
+  });
 
   it('serves one byte range as 206 with Content-Range', async () => {
     const answer = await get(segmentPath(), { ...assetCookies(), Range: 'bytes=2-9' });

@@ -6,8 +6,8 @@ import { mediaPackageVod } from '../../../functions/commons/clients/media-packag
 import { findOrCreateAsset, waitUntilPlayable } from '../../../functions/register-asset/register-packaged-asset';
 import { LocalSeam, routeClientToLocal } from '../../../local/seam/local-seam';
 import { LocalMediaPackageVod } from '../../../local/services/media-package-vod/local-media-package-vod';
-import { MEDIA_BUCKET, writeCmafFixture } from './support/cmaf-fixture';
 import { FolderObjectStore } from './support/folder-object-store';
+import { generateRungs, MEDIA_BUCKET, writeSmilFixture } from './support/smil-fixture';
 
 // The MediaPackage VOD client (an older @smithy/core) resolves credentials before the seam answers; the local
 // runtime gives functions dummy keys the same way.
@@ -22,7 +22,7 @@ describe('register-asset against the local MediaPackage VOD', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'vodflow-mp-sdk-'));
     const store = new FolderObjectStore(join(dataDir, 's3'));
-    masterKey = await writeCmafFixture(store, 'assets/a1/a1-p1');
+    masterKey = await writeSmilFixture(store, 'assets/a1/a1-p1', await generateRungs(join(dataDir, 'renditions')));
     const mediaPackage = new LocalMediaPackageVod({
       dataDir,
       store,
