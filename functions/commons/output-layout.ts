@@ -22,20 +22,14 @@ export interface OutputLocations {
   mp4Destination: string;
   /** FileGroupSettings Destination of the frame captures (folder + base name). */
   imagesDestination: string;
-  /** The SMIL manifest RegisterAsset writes beside the MP4s. */
-  smilManifest: string;
-  /** The WebVTT thumbnails track RegisterAsset writes beside the captures. */
-  thumbnailTrack: string;
 }
 
-/** Where a job built for `destinationPrefix` (ending in '/') writes, and where the manifests over it go. */
+/** Where a job built for `destinationPrefix` (ending in '/') writes. */
 export function outputLocations(destinationPrefix: string): OutputLocations {
-  const { mp4Folder, imagesFolder, baseName, thumbnailsModifier } = OUTPUT_LAYOUT;
+  const { mp4Folder, imagesFolder, baseName } = OUTPUT_LAYOUT;
   return {
     mp4Destination: `${destinationPrefix}${mp4Folder}${baseName}`,
     imagesDestination: `${destinationPrefix}${imagesFolder}${baseName}`,
-    smilManifest: `${destinationPrefix}${mp4Folder}${baseName}.smil`,
-    thumbnailTrack: `${destinationPrefix}${imagesFolder}${baseName}${thumbnailsModifier}.vtt`,
   };
 }
 
