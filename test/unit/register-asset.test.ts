@@ -3,7 +3,7 @@ import { NotFoundException, TooManyRequestsException } from '@aws-sdk/client-med
 import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler } from '../../functions/register-asset/handler';
+import { handler, type RegisterAssetInput } from '../../functions/register-asset/handler';
 import { PackagingFailed, PackagingMisconfigured } from '../../functions/register-asset/packaging-errors';
 import { waitUntilPlayable } from '../../functions/register-asset/register-packaged-asset';
 import input from '../../events/states/register-asset.json';
@@ -21,7 +21,8 @@ function written(key: string): { body: string; contentType: string | undefined }
     .map((call) => call.args[0].input)
     .find((request) => request.Bucket === 'vodflow-dev-media' && request.Key === key);
   if (!put) throw new Error(`nothing written at ${key}`);
-  return { body: String(put.Body), contentType: put.ContentType };
+  if (typeof put.Body !== 'string') throw new Error(`${key} was not written as text`);
+  return { body: put.Body, contentType: put.ContentType };
 }
 const egress = 'https://8a4b2c1d.egress.mediapackage-vod.us-east-1.amazonaws.com';
 const endpoints = (status?: string) => [
@@ -106,7 +107,8 @@ describe('register-asset', () => {
 
   it('includes no audio from any MP4 of a silent source', async () => {
     mediaPackage.on(DescribeAsset).resolves({ EgressEndpoints: endpoints('PLAYABLE') });
-    const { audioLanguage: _ignored, ...silent } = input.transcode;
+    const silent: RegisterAssetInput['transcode'] = { ...input.transcode };
+    delete silent.audioLanguage;
 
     await handler({ ...input, transcode: silent });
 

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { correlationIdFor } from '../../functions/commons/transcode-job-record';
+import type { SourceMedia } from '../../functions/commons/types';
 import { handler } from '../../functions/submit-transcode/handler';
 import input from '../../events/states/submit-transcode.json';
 
@@ -61,7 +62,8 @@ describe('submit-transcode', () => {
   });
 
   it('records the audio language as und when the probe gave none, and none for a silent source', async () => {
-    const { audioLanguage: _ignored, ...unlabelled } = input.media;
+    const unlabelled: SourceMedia = { ...input.media };
+    delete unlabelled.audioLanguage;
 
     await handler({ ...input, media: unlabelled });
     await handler({ ...input, media: { ...unlabelled, hasAudio: false } });

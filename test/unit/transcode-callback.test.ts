@@ -220,7 +220,8 @@ describe('transcode-callback', () => {
   });
 
   it('leaves the audio language out for a silent source', async () => {
-    const { audioLanguage: _ignored, ...silent } = record;
+    const silent: TranscodeJobRecord = { ...record };
+    delete silent.audioLanguage;
     dynamo.on(GetCommand, { Key: { correlationId } }).resolves({ Item: silent });
 
     await handler(complete);
