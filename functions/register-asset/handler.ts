@@ -1,11 +1,9 @@
 import { numberEnv, requiredEnv } from '../commons/config';
-import { OUTPUT_LAYOUT } from '../commons/output-layout';
 import { logger } from '../commons/logger';
 import type { PackagingResult, TranscodeResult } from '../commons/types';
-import { PackagingMisconfigured } from './packaging-errors';
 import { describePlayback } from './playback-urls';
 import { findOrCreateAsset, waitUntilPlayable } from './register-packaged-asset';
-import { smilManifest } from './smil-manifest';
+import { smilBesideMp4s } from './smil-manifest';
 import { thumbnailTrack } from './thumbnail-track';
 import { writeTextObject } from './write-source-files';
 
@@ -32,27 +30,13 @@ function s3ArnOf(uri: string): string {
   return `arn:aws:s3:::${uri.replace(/^s3:\/\//, '')}`;
 }
 
-const folderOf = (uri: string): string => uri.slice(0, uri.lastIndexOf('/') + 1);
-
-/** The .smil beside the MP4s (`…/mp4/index.smil`), naming each MP4 relative to itself. */
-function sourceManifest(transcode: RegisterAssetInput['transcode']): { uri: string; body: string } {
-  const [first] = transcode.mp4Files;
-  const folder = first ? folderOf(first) : '';
-  if (!first || transcode.mp4Files.some((file) => folderOf(file) !== folder)) {
-    throw new PackagingMisconfigured('the transcode must give at least one MP4, all in one folder');
-  }
-  const videos = transcode.mp4Files.map((file) => file.slice(folder.length));
-  const body = smilManifest({ videos, ...(transcode.audioLanguage ? { audioLanguage: transcode.audioLanguage } : {}) });
-  return { uri: `${folder}${OUTPUT_LAYOUT.baseName}.smil`, body };
-}
-
 /**
  * RegisterAsset state: writes the .smil that lists the MP4 renditions (MediaPackage VOD's MP4 source) and the
  * WebVTT track over the trick-play captures, registers the .smil with MediaPackage VOD and returns CDN URLs.
  */
 export async function handler(input: RegisterAssetInput): Promise<PackagingResult> {
   const id = input.publishId;
-  const manifest = sourceManifest(input.transcode);
+  const manifest = smilBesideMp4s(input.transcode.mp4Files, input.transcode.audioLanguage);
   const track = thumbnailTrack(input.transcode.trickplay, input.transcode.durationSeconds);
   await writeTextObject(manifest.uri, manifest.body, 'application/smil+xml');
   await writeTextObject(track.uri, track.body, 'text/vtt');

@@ -4,6 +4,8 @@
  * `includeAudio`). Source: docs.aws.amazon.com/mediapackage/latest/ug/supported-inputs-vod-smil.html.
  * Pure: names in, XML text out.
  */
+import { OUTPUT_LAYOUT } from '../commons/output-layout';
+import { PackagingMisconfigured } from './packaging-errors';
 
 export interface SmilSource {
   /** MP4 file names relative to the manifest (same folder), top rung first. */
@@ -52,4 +54,18 @@ export function smilManifest(source: SmilSource): string {
     '</smil>',
     '',
   ].join('\n');
+}
+
+const folderOf = (uri: string): string => uri.slice(0, uri.lastIndexOf('/') + 1);
+
+/** The .smil for MP4s given as s3:// URIs: it goes beside them (`…/mp4/index.smil`) and names them relative to it. */
+export function smilBesideMp4s(mp4Files: string[], audioLanguage: string | undefined): { uri: string; body: string } {
+  const [first] = mp4Files;
+  const folder = first ? folderOf(first) : '';
+  if (!first || mp4Files.some((file) => folderOf(file) !== folder)) {
+    throw new PackagingMisconfigured('the transcode must give at least one MP4, all in one folder');
+  }
+  const videos = mp4Files.map((file) => file.slice(folder.length));
+  const body = smilManifest({ videos, ...(audioLanguage ? { audioLanguage } : {}) });
+  return { uri: `${folder}${OUTPUT_LAYOUT.baseName}.smil`, body };
 }

@@ -223,25 +223,23 @@ function captureSize(source: Size, longSide: number): Size {
   return scaledSize(source, Math.max(fit, floor));
 }
 
-function captureOutput(group: OutputGroup, nameModifier: string): Output & { VideoDescription: object } {
+/** Sets the frame-capture output's picture size (in the cloned settings); returns its capture interval in seconds. */
+function fitCapture(group: OutputGroup, nameModifier: string, size: Size): number {
   const output = group.Outputs?.find((candidate) => candidate.NameModifier === nameModifier);
-  if (!output?.VideoDescription?.CodecSettings?.FrameCaptureSettings) {
+  const video = output?.VideoDescription;
+  const rate = video?.CodecSettings?.FrameCaptureSettings;
+  if (!output || !video || !rate) {
     throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION}: no frame capture output ${nameModifier}`);
   }
-  return output as Output & { VideoDescription: object };
+  output.VideoDescription = { ...video, Width: size.width, Height: size.height };
+  return (rate.FramerateDenominator ?? 1) / (rate.FramerateNumerator ?? 1);
 }
 
 /** Sizes the poster and the thumbnails for the source; returns the thumbnails' cadence and size. */
 function fitCaptures(group: OutputGroup, source: Size): BuiltJob['trickplay'] {
-  const poster = captureOutput(group, OUTPUT_LAYOUT.posterModifier);
-  const posterSize = captureSize(source, POSTER_LONG_SIDE);
-  poster.VideoDescription = { ...poster.VideoDescription, Width: posterSize.width, Height: posterSize.height };
-
-  const thumbnails = captureOutput(group, OUTPUT_LAYOUT.thumbnailsModifier);
+  fitCapture(group, OUTPUT_LAYOUT.posterModifier, captureSize(source, POSTER_LONG_SIDE));
   const size = captureSize(source, THUMBNAIL_LONG_SIDE);
-  thumbnails.VideoDescription = { ...thumbnails.VideoDescription, Width: size.width, Height: size.height };
-  const rate = thumbnails.VideoDescription.CodecSettings?.FrameCaptureSettings;
-  const intervalSeconds = (rate?.FramerateDenominator ?? 1) / (rate?.FramerateNumerator ?? 1);
+  const intervalSeconds = fitCapture(group, OUTPUT_LAYOUT.thumbnailsModifier, size);
   return { intervalSeconds, width: size.width, height: size.height };
 }
 

@@ -180,11 +180,11 @@ export async function runTranscodeJob(context: TranscodeJobContext): Promise<Out
   for (const outputs of plan.groups) {
     const outputDetails: OutputDetail[] = [];
     for (const output of outputs) {
-      outputDetails.push(
-        output.kind === 'mp4'
-          ? (mp4Details.get(output) as OutputDetail)
-          : await publishCaptures(context, output, durationInMs, written),
-      );
+      const mp4 = mp4Details.get(output);
+      if (mp4) outputDetails.push(mp4);
+      else if (output.kind === 'frame-capture') {
+        outputDetails.push(await publishCaptures(context, output, durationInMs, written));
+      }
     }
     groups.push({ type: 'FILE_GROUP', outputDetails });
   }
