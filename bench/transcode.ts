@@ -2,9 +2,9 @@
  * `npm run bench`: what the local MediaConvert costs on this machine, for a generated 60 s 1080p30 source with
  * audio, measured side by side in one run:
  *   1. the local transcode as LocalMediaConvert runs it (the job submit-transcode builds for that source:
- *      ffprobe, one ffmpeg for every rung + audio + thumbnails + poster, manifests, moves into the store);
- *   2. one ffmpeg process per rung (and one for the audio), run one after the other;
- *   3. the bare single-process ffmpeg (same rungs, same encoder settings; no manifests, poster or trick play).
+ *      ffprobe, one ffmpeg for every MP4 rung (video + audio) + thumbnails + poster, moves into the store);
+ *   2. one ffmpeg process per rung, run one after the other;
+ *   3. the bare single-process ffmpeg (same rungs, same encoder settings; no poster or trick play).
  * CPU is user+system time of the child processes (the kernel's cutime/cstime of this process, which count every
  * reaped child); peak RSS is sampled every 100 ms over all descendants (the highest sum of their resident sets).
  * Usage: node bench.cjs [--seconds 60] [--width 1920 --height 1080]
@@ -27,7 +27,7 @@ import {
   type SourceFacts,
 } from '../local/services/media-convert/build-ffmpeg-args';
 import { LocalMediaConvert } from '../local/services/media-convert';
-import { readJobPlan, type TranscodePlan } from '../local/services/media-convert/read-job-plan';
+import { readJobPlan, type Mp4OutputPlan, type TranscodePlan } from '../local/services/media-convert/read-job-plan';
 import { generateClip } from '../local/cli/sample-clip';
 import { LocalS3 } from '../local/services/s3/local-s3';
 
@@ -123,49 +123,47 @@ async function runAll(ffmpeg: string, commands: string[][]): Promise<void> {
   for (const args of commands) await runFfmpeg(ffmpeg, ['-loglevel', 'error', '-y', ...args]).done;
 }
 
-/** One process per rung: each decodes the source and encodes one rung; the audio in its own process. */
-function perRungCommands(plan: TranscodePlan, source: SourceFacts, sourceFile: string, out: string): string[][] {
-  const video = plan.rungs.map((rung) => [
-    '-i',
-    sourceFile,
+function mp4Outputs(plan: TranscodePlan): Mp4OutputPlan[] {
+  return plan.groups.flat().filter((output): output is Mp4OutputPlan => output.kind === 'mp4');
+}
+
+function rungArgs(rung: Mp4OutputPlan, video: string, source: SourceFacts, file: string): string[] {
+  return [
     '-map',
-    '0:v:0',
-    '-vf',
-    rungFilter(rung),
-    ...videoEncoderArgs(rung, plan.cmaf.gop, outputFrameRate(rung, source)),
+    video,
+    ...videoEncoderArgs(rung, outputFrameRate(rung, source)),
+    ...(rung.audio && source.hasAudio ? ['-map', '0:a:0', ...audioEncoderArgs(rung.audio)] : []),
     '-f',
     'mp4',
-    path.join(out, `rung${rung.nameModifier}.mp4`),
+    file,
+  ];
+}
+
+/** One process per rung: each decodes the source and encodes one rung with its audio. */
+function perRungCommands(plan: TranscodePlan, source: SourceFacts, sourceFile: string, out: string): string[][] {
+  return mp4Outputs(plan).map((rung, index) => [
+    '-i',
+    sourceFile,
+    '-vf',
+    rungFilter(rung),
+    ...rungArgs(rung, '0:v:0', source, path.join(out, `rung${index}.mp4`)),
   ]);
-  const audio = plan.audio
-    ? [['-i', sourceFile, '-map', '0:a:0', ...audioEncoderArgs(plan.audio), '-f', 'mp4', path.join(out, 'audio.mp4')]]
-    : [];
-  return [...video, ...audio];
 }
 
 /** One process, decoded once, every rung from a split; the same encoder arguments; plain MP4 outputs. */
 function singleProcessCommand(plan: TranscodePlan, source: SourceFacts, sourceFile: string, out: string): string[] {
-  const labels = plan.rungs.map((_, index) => `[s${index}]`).join('');
+  const rungs = mp4Outputs(plan);
+  const labels = rungs.map((_, index) => `[s${index}]`).join('');
   const filters = [
-    `[0:v:0]split=${plan.rungs.length}${labels}`,
-    ...plan.rungs.map((rung, index) => `[s${index}]${rungFilter(rung)}[v${index}]`),
+    `[0:v:0]split=${rungs.length}${labels}`,
+    ...rungs.map((rung, index) => `[s${index}]${rungFilter(rung)}[v${index}]`),
   ];
   return [
     '-i',
     sourceFile,
     '-filter_complex',
     filters.join(';'),
-    ...plan.rungs.flatMap((rung, index) => [
-      '-map',
-      `[v${index}]`,
-      ...videoEncoderArgs(rung, plan.cmaf.gop, outputFrameRate(rung, source)),
-      '-f',
-      'mp4',
-      path.join(out, `single${rung.nameModifier}.mp4`),
-    ]),
-    ...(plan.audio
-      ? ['-map', '0:a:0', ...audioEncoderArgs(plan.audio), '-f', 'mp4', path.join(out, 'single-audio.mp4')]
-      : []),
+    ...rungs.flatMap((rung, index) => rungArgs(rung, `[v${index}]`, source, path.join(out, `single${index}.mp4`))),
   ];
 }
 

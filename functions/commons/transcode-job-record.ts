@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Rendition } from './types';
+import type { Rendition, TrickplayCaptures } from './types';
 
 /**
  * The item that links a MediaConvert job back to the waiting execution. The task token (up to 2 KB) cannot travel
@@ -12,6 +12,10 @@ export interface TranscodeJobRecord {
   publishId: string;
   destinationPrefix: string;
   renditions: Rendition[];
+  /** The audio language the MP4s carry (ISO 639-2), absent for a silent source. */
+  audioLanguage?: string;
+  /** The trick-play capture cadence and size the job was built with. */
+  trickplay: Omit<TrickplayCaptures, 'lastCapture'>;
   templateVersion: string;
   /** Epoch seconds; DynamoDB TTL removes records of executions that never heard back. */
   expiresAt: number;

@@ -31,6 +31,8 @@ export interface SourceMedia {
   videoCodec: string;
   hasAudio: boolean;
   audioCodec?: string;
+  /** ISO 639-2 code of the audio track's language, lower case (`eng`), when the probe reports one. */
+  audioLanguage?: string;
   container: string;
 }
 
@@ -43,17 +45,26 @@ export interface Rendition {
   codec: string;
 }
 
+/** The trick-play frame captures of a job: MediaConvert reports only the last one; the others follow from it. */
+export interface TrickplayCaptures {
+  /** s3:// URI of the last capture (`…/index_thumbnails.0000041.jpg`); captures are numbered from 0. */
+  lastCapture: string;
+  /** Capture n shows the frame at n x intervalSeconds. */
+  intervalSeconds: number;
+  width: number;
+  height: number;
+}
+
 /** What the transcode step returns (SendTaskSuccess output, stored under `$.transcode`). */
 export interface TranscodeResult {
   jobId: string;
-  /** s3:// URI of the CMAF HLS master playlist: the MediaPackage VOD source. */
-  hlsManifest: string;
-  /** s3:// URI of the CMAF DASH manifest. */
-  dashManifest: string;
+  /** s3:// URIs of the MP4 renditions (non-fragmented, video + audio), in the order of `renditions`. */
+  mp4Files: string[];
+  /** Language (ISO 639-2, `und` when unknown) of the audio every MP4 carries; absent when the source is silent. */
+  audioLanguage?: string;
   /** s3:// URI of the poster frame. */
   poster: string;
-  /** s3:// URI of the folder holding the trick-play thumbnail tiles. */
-  trickplay: string;
+  trickplay: TrickplayCaptures;
   durationSeconds: number;
   renditions: Rendition[];
   /** The renditions as a DynamoDB AttributeValue list, so the catalogue write can stay a direct integration. */

@@ -78,6 +78,13 @@ export function describeSourceMedia(result: ProbeResult | undefined, limits: Sou
     videoCodec: video.Codec ?? 'UNKNOWN',
     hasAudio: audio !== undefined,
     audioCodec: audio?.Codec ?? '',
+    ...audioLanguageOf(audio?.AudioProperties?.LanguageCode),
     container: container.Format,
   };
+}
+
+/** The probe's language code as ISO 639-2 lower case (`ENG` -> `eng`), for the MediaPackage .smil's systemLanguage. */
+function audioLanguageOf(code: string | undefined): { audioLanguage?: string } {
+  const language = code?.trim().toLowerCase();
+  return language && /^[a-z]{3}$/.test(language) ? { audioLanguage: language } : {};
 }

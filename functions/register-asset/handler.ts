@@ -3,11 +3,14 @@ import { logger } from '../commons/logger';
 import type { PackagingResult, TranscodeResult } from '../commons/types';
 import { describePlayback } from './playback-urls';
 import { findOrCreateAsset, waitUntilPlayable } from './register-packaged-asset';
+import { smilBesideMp4s } from './smil-manifest';
+import { thumbnailTrack } from './thumbnail-track';
+import { writeTextObject } from './write-source-files';
 
 export interface RegisterAssetInput {
   assetId: string;
   publishId: string;
-  transcode: Pick<TranscodeResult, 'hlsManifest' | 'poster' | 'trickplay'>;
+  transcode: Pick<TranscodeResult, 'mp4Files' | 'audioLanguage' | 'poster' | 'trickplay' | 'durationSeconds'>;
 }
 
 const config = {
@@ -27,14 +30,21 @@ function s3ArnOf(uri: string): string {
   return `arn:aws:s3:::${uri.replace(/^s3:\/\//, '')}`;
 }
 
-/** RegisterAsset state: registers the CMAF HLS master with MediaPackage VOD and returns CDN playback URLs. */
+/**
+ * RegisterAsset state: writes the .smil that lists the MP4 renditions (MediaPackage VOD's MP4 source) and the
+ * WebVTT track over the trick-play captures, registers the .smil with MediaPackage VOD and returns CDN URLs.
+ */
 export async function handler(input: RegisterAssetInput): Promise<PackagingResult> {
   const id = input.publishId;
+  const manifest = smilBesideMp4s(input.transcode.mp4Files, input.transcode.audioLanguage);
+  const track = thumbnailTrack(input.transcode.trickplay, input.transcode.durationSeconds);
+  await writeTextObject(manifest.uri, manifest.body, 'application/smil+xml');
+  await writeTextObject(track.uri, track.body, 'text/vtt');
   const created = await findOrCreateAsset({
     id,
     assetId: input.assetId,
     packagingGroupId: config.packagingGroupId,
-    sourceArn: s3ArnOf(input.transcode.hlsManifest),
+    sourceArn: s3ArnOf(manifest.uri),
     sourceRoleArn: config.sourceRoleArn,
   });
   const endpoints = await waitUntilPlayable(id, created, { budgetMs: config.waitBudgetMs, pollMs: 3000 });
@@ -43,7 +53,7 @@ export async function handler(input: RegisterAssetInput): Promise<PackagingResul
       assetId: input.assetId,
       mediaPackageAssetId: id,
       poster: input.transcode.poster,
-      trickplay: input.transcode.trickplay,
+      trickplay: track.uri,
     },
     endpoints,
     config.playback,

@@ -3,7 +3,7 @@ export class PackagingMisconfigured extends Error {
   override readonly name = 'PackagingMisconfigured';
 }
 
-/** MediaPackage could not ingest the CMAF output. */
+/** MediaPackage could not ingest the MP4 source. */
 export class PackagingFailed extends Error {
   override readonly name = 'PackagingFailed';
 }

@@ -1,7 +1,16 @@
 /**
- * Fits the versioned MediaConvert job template (templates/mediaconvert/publish-cmaf.v1.json) to one source: which
+ * Fits the versioned MediaConvert job template (templates/mediaconvert/publish-mp4.v1.json) to one source: which
  * rungs of the ladder to encode and at what size, where the outputs go, and what to drop when the source has no
  * audio. Pure: plain data in, plain data out; the template object passed in is never modified.
+ *
+ * ## What the job writes, and why MP4
+ * MediaPackage VOD ingests HLS with TS segments, or non-fragmented MP4 files listed in a .smil manifest
+ * (docs.aws.amazon.com/mediapackage/latest/ug/supported-inputs-vod.html, supported-inputs-vod-smil.html); CMAF
+ * (fMP4) HLS is not a documented VOD input. So the ladder is a file group of MP4 outputs, one file per rung with the
+ * H.264 video and the AAC audio muxed in, the moov box first (Mp4Settings MoovPlacement PROGRESSIVE_DOWNLOAD:
+ * docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-model-mp4settings) so the same files serve
+ * downloads; register-asset lists them in the .smil. Automated ABR exists only for streaming output groups
+ * (mediaconvert/latest/ug/feature-restrictions-for-automated-abr.html), hence the ladder below.
  *
  * ## The ladder (H.264 High profile, level AUTO, QVBR, single-pass HQ)
  *
@@ -13,72 +22,59 @@
  * | 540p  | 960x540         |   2.0 Mbps |    7 | 0.129                            |
  * | 360p  | 640x360         |   1.0 Mbps |    7 | 0.145                            |
  * | 270p  | 480x270         |   0.5 Mbps |    6 | 0.129                            |
- * Audio: one AAC-LC stereo rendition, 128 kbps CBR, 48 kHz, in its own CMAF output (group `audio_aac`).
+ * Audio: AAC-LC stereo, 128 kbps CBR, 48 kHz, in every MP4 (a download must have sound); the .smil takes it from
+ * one rendition only, so players see one audio track.
  *
- * Why these numbers. QVBR spends what each scene needs to reach the quality level and never more than MaxBitrate,
+ * Why these numbers. QVBR spends what each scene needs to reach the quality level and never more than MaxBitrate
+ * (H264QvbrSettings: docs.aws.amazon.com/mediaconvert/latest/apireference/jobs.html#jobs-model-h264qvbrsettings),
  * so the caps are the bandwidth a player must budget, not the typical rate (talking heads land far below them).
  * The levels follow AWS's viewing-device guidance (8-9 for the big screen, 7 for laptops and tablets, 6 for phones):
  * the rungs a TV or laptop picks get 8-9, the small rungs that only constrained networks fall back to get 7 and 6.
  * Consecutive caps differ by 1.7-2x (2.5x up to UHD), the spacing at which an ABR step is a visible change and the
  * next rung down still fits when throughput halves; bits per pixel rise slightly down the ladder because small
- * pictures compress worse, and UHD needs fewer (15 Mbps is also the 2160p cap of AWS's VOD solution). The DASH
- * @bandwidth advertises the cap (MpdManifestBandwidthType MAX), and HrdBufferSize is 2 s of it (one GOP), which
- * bounds bursts so that the advertised bandwidth is honest. Single-pass HQ: multi-pass HQ incurs MediaConvert's
- * pro-tier pricing and about twice the encode time (it would also allow a MaxAverageBitrate).
- * 60 fps sources keep these caps: QVBR then trades a little quality on the busiest scenes for a predictable ladder.
+ * pictures compress worse, and UHD needs fewer (15 Mbps is also the 2160p cap of AWS's VOD solution).
+ * HrdBufferSize is 2 s of the cap (one GOP), which bounds bursts so that the advertised bandwidth is honest.
+ * Single-pass HQ: multi-pass HQ incurs MediaConvert's pro-tier pricing and about twice the encode time.
  *
- * ## GOPs and segments: every rung cuts at the same instants
+ * ## GOPs: every rung has an IDR at the same instants
  * GopSize 2 SECONDS with GopClosedCadence 1 makes every GOP closed and starts one every 2 s in every rung, whatever
- * its size (2 s becomes a whole number of frames at the output rate, which every rung shares); CMAF segments are
- * 6 s (SegmentLengthControl GOP_MULTIPLE: exactly 3 GOPs, never an extra I-frame) and fragments 2 s, so every
- * segment of every rung starts with an IDR at the same presentation time and a player can switch at any boundary.
- * The GOP is given explicitly (AWS suggests GOP mode Auto for ABR groups) because the local runtime encodes with
- * ffmpeg from these same settings and must cut at the same instants.
- * SceneChangeDetect TRANSITION_DETECTION (AWS's recommendation with QVBR) adds I-frames at cuts and fades, which
- * is where quality drops most; MinIInterval 0 tells the encoder those are plain I-frames that never move or replace
- * a cadence IDR, so the 2 s grid and therefore segment alignment are the same in every rung.
- * All frame rates follow the source (up to 60 fps; faster sources are reduced to an exact divisor, see
- * `outputFrameRate`), so the grid is identical across rungs. Sources are rotated by their metadata
- * (VideoSelector Rotate AUTO; MediaConvert does not rotate by default), converted to Rec. 709 with HDR tone
- * mapping (ColorSpaceConversion FORCE_709: phone HLG/HDR10 footage would otherwise look washed out in 8-bit H.264;
- * a no-op for SDR Rec. 709) and encoded with square pixels (ParControl 1:1) at exactly the computed size
- * (ScalingBehavior STRETCH_TO_OUTPUT: the size already has the source's aspect ratio to within one pixel, so this
- * never distorts visibly and never pads a one-pixel bar).
+ * its size (2 s becomes a whole number of frames at the output rate, which every rung shares), so MediaPackage can
+ * cut segments of any whole number of GOPs (the packaging configurations use 6 s) at the same presentation time in
+ * every rung, and a player can switch at any boundary. SceneChangeDetect TRANSITION_DETECTION adds I-frames at cuts
+ * and fades; MinIInterval 0 keeps them from moving or replacing a cadence IDR ("MediaConvert will only create
+ * IDR-frames at the start of your output's cadence-driven GOP", mediaconvert/latest/ug/video-quality.html), so the
+ * 2 s grid is the same in every rung. All frame rates follow the source (up to 60 fps; faster sources are reduced
+ * to an exact divisor, see `outputFrameRate`). Sources are rotated by their metadata (VideoSelector Rotate AUTO),
+ * converted to Rec. 709 with HDR tone mapping (ColorSpaceConversion FORCE_709) and encoded with square pixels
+ * (ParControl 1:1) at exactly the computed size (ScalingBehavior STRETCH_TO_OUTPUT: the size already has the
+ * source's aspect ratio to within one pixel).
  *
  * ## Fitting a source to the ladder: see plan-renditions.ts
  *
- * ## Poster and trick play
- * The poster is a FRAME_CAPTURE JPEG (quality 80, long side at most 1280) at 1/5 fps with MaxCaptures 2: frame
- * 0 s and 5 s, named `poster.0000000.jpg` and `poster.0000001.jpg`. The COMPLETE event reports the last capture,
- * which is the 5 s frame (past fades from black and intro cards); a clip shorter than 5 s has only the first
- * frame, so the event reports `poster.0000000.jpg` and the poster is the opening frame.
- * Trick play is the CMAF group's image-based trick play (ADVANCED): one JPEG per 6 s segment, 320 px on its long
- * side (1x1 tiles, FOLLOW_SEGMENTATION), referenced from both manifests (EXT-X-IMAGE-STREAM-INF in HLS, an image
- * AdaptationSet in DASH). One image per segment is what MediaPackage needs to pass image playlists through: its
- * image segments must have the cadence of the video segments.
+ * ## Poster and trick play: frame captures
+ * A second file group holds two FRAME_CAPTURE outputs (RAW container, no audio, JPEG): MediaConvert captures the
+ * first frame, then one every FramerateDenominator/FramerateNumerator seconds, and names them
+ * `<destination><NameModifier>.NNNNNNN.jpg` from 0 (mediaconvert/latest/ug/file-group-with-frame-capture-output.html).
+ * - Poster: 1/5 fps, MaxCaptures 2, quality 80, long side at most 1280: frame 0 s and 5 s. The COMPLETE event
+ *   reports the last capture, which is the 5 s frame (past fades from black); a clip shorter than 5 s has only the
+ *   opening frame.
+ * - Trick play: one capture every 6 s (the template's rate), 320 px on its long side. MediaConvert writes the JPEGs
+ *   only; register-asset writes the WebVTT track over them from this cadence (`trickplay` in the result).
+ * Frame-capture sides are at least 32 pixels (the VideoDescription Width/Height minimum in the API model).
  *
- * ## Output layout (`OUTPUT_LAYOUT`, `outputLocations`)
- * `${destinationPrefix}cmaf/index.m3u8` (HLS multivariant playlist, the MediaPackage VOD source) and
- * `${destinationPrefix}cmaf/index.mpd` (DASH), with `index_<rung>.m3u8`, `index_audio.m3u8`, segments and
- * trick-play tiles beside them; `${destinationPrefix}poster/poster.000000N.jpg`.
+ * ## Output layout: functions/commons/output-layout.ts
  */
-import type {
-  CmafGroupSettings,
-  H264Settings,
-  Input,
-  JobSettings,
-  Output,
-  OutputGroup,
-} from '@aws-sdk/client-mediaconvert';
-import type { Rendition, SourceMedia } from '../commons/types';
-import publishCmafV1 from '../../templates/mediaconvert/publish-cmaf.v1.json';
+import type { H264Settings, Input, JobSettings, Output, OutputGroup } from '@aws-sdk/client-mediaconvert';
+import { OUTPUT_LAYOUT, outputLocations } from '../commons/output-layout';
+import type { Rendition, SourceMedia, TrickplayCaptures } from '../commons/types';
+import publishMp4V1 from '../../templates/mediaconvert/publish-mp4.v1.json';
 import { InvalidJobRequest, InvalidJobTemplate } from './job-errors';
 import {
   fitScale,
   MIN_SIDE,
-  outputFrameRate,
   planRenditions,
   scaledSize,
+  outputFrameRate,
   type PlannedRung,
   type Rung,
   type Size,
@@ -87,7 +83,7 @@ import {
 export { InvalidJobRequest, InvalidJobTemplate } from './job-errors';
 export { outputFrameRate } from './plan-renditions';
 
-export const TEMPLATE_VERSION = 'publish-cmaf.v1';
+export const TEMPLATE_VERSION = 'publish-mp4.v1';
 
 export interface JobSettingsRequest {
   /** The parsed job template (`loadJobTemplate()`); it is cloned, never modified. */
@@ -101,40 +97,14 @@ export interface JobSettingsRequest {
 
 export interface BuiltJob {
   settings: JobSettings;
-  /** The video rungs encoded, top first, in the order of the CMAF group's video outputs. */
+  /** The video rungs encoded, top first, in the order of the MP4 group's outputs. */
   renditions: Rendition[];
-}
-
-export const OUTPUT_LAYOUT = {
-  cmafFolder: 'cmaf/',
-  manifestBaseName: 'index',
-  posterFolder: 'poster/',
-  posterBaseName: 'poster',
-} as const;
-
-export interface OutputLocations {
-  hlsManifest: string;
-  dashManifest: string;
-  /** The folder of the trick-play tiles (they sit beside the segments). */
-  trickplay: string;
-  /** The folder of the poster captures; the file is `poster.0000001.jpg`, or `.0000000.jpg` for clips under 5 s. */
-  posterFolder: string;
-}
-
-/** Where a job built for `destinationPrefix` writes its manifests, trick-play tiles and poster. */
-export function outputLocations(destinationPrefix: string): OutputLocations {
-  const cmaf = `${destinationPrefix}${OUTPUT_LAYOUT.cmafFolder}`;
-  return {
-    hlsManifest: `${cmaf}${OUTPUT_LAYOUT.manifestBaseName}.m3u8`,
-    dashManifest: `${cmaf}${OUTPUT_LAYOUT.manifestBaseName}.mpd`,
-    trickplay: cmaf,
-    posterFolder: `${destinationPrefix}${OUTPUT_LAYOUT.posterFolder}`,
-  };
+  /** The trick-play capture cadence and size, for the WebVTT track written after the job. */
+  trickplay: Omit<TrickplayCaptures, 'lastCapture'>;
 }
 
 const POSTER_LONG_SIDE = 1280;
 const THUMBNAIL_LONG_SIDE = 320;
-const floorTo8 = (value: number): number => 8 * Math.floor(value / 8);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -146,7 +116,7 @@ function isJobSettings(value: unknown): value is JobSettings {
 
 /** A fresh copy of the job template, so callers may keep it at module scope and share it. */
 export function loadJobTemplate(): JobSettings {
-  const template: unknown = structuredClone(publishCmafV1);
+  const template: unknown = structuredClone(publishMp4V1);
   if (!isJobSettings(template)) {
     throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION} is not a JobSettings object`);
   }
@@ -174,19 +144,22 @@ function assertLocations(request: JobSettingsRequest): void {
   }
 }
 
-function outputGroupOfType(settings: JobSettings, type: string, label: string): OutputGroup {
-  const groups = (settings.OutputGroups ?? []).filter((group) => group.OutputGroupSettings?.Type === type);
+const isFrameCapture = (output: Output): boolean => output.VideoDescription?.CodecSettings?.Codec === 'FRAME_CAPTURE';
+const isMp4 = (output: Output): boolean => output.ContainerSettings?.Container === 'MP4';
+
+/** The one file group whose outputs all pass `belongs` (the MP4 ladder, or the frame captures). */
+function fileGroupOf(settings: JobSettings, belongs: (output: Output) => boolean, label: string): OutputGroup {
+  const groups = (settings.OutputGroups ?? []).filter(
+    (group) =>
+      group.OutputGroupSettings?.Type === 'FILE_GROUP_SETTINGS' &&
+      (group.Outputs ?? []).length > 0 &&
+      (group.Outputs ?? []).every(belongs),
+  );
   const [group] = groups;
-  if (!group || groups.length > 1) {
-    throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION} must have exactly one ${label} output group`);
+  if (!group?.OutputGroupSettings?.FileGroupSettings || groups.length > 1) {
+    throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION} must have exactly one file group of ${label}`);
   }
   return group;
-}
-
-function cmafSettingsOf(group: OutputGroup): CmafGroupSettings {
-  const cmaf = group.OutputGroupSettings?.CmafGroupSettings;
-  if (!cmaf) throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION}: the CMAF group has no CmafGroupSettings`);
-  return cmaf;
 }
 
 function h264Of(output: Output): H264Settings | undefined {
@@ -200,7 +173,7 @@ function readRung(output: Output): Rung {
   const maxBitrate = h264Of(output)?.MaxBitrate;
   if (!name || !width || !height || width < height || !maxBitrate) {
     throw new InvalidJobTemplate(
-      `template ${TEMPLATE_VERSION}: video output "${output.NameModifier ?? ''}" needs NameModifier _<rung>, ` +
+      `template ${TEMPLATE_VERSION}: MP4 output "${output.NameModifier ?? ''}" needs NameModifier _<rung>, ` +
         'a landscape Width/Height and an H.264 MaxBitrate',
     );
   }
@@ -209,8 +182,7 @@ function readRung(output: Output): Rung {
 
 /** The ladder as the template defines it, checked to run strictly downwards in size and bitrate. */
 function readLadder(outputs: Output[]): Rung[] {
-  const ladder = outputs.filter((output) => output.VideoDescription).map(readRung);
-  if (ladder.length === 0) throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION}: the CMAF group has no video`);
+  const ladder = outputs.map(readRung);
   ladder.forEach((rung, index) => {
     const next = ladder[index + 1];
     if (next && (next.box.height >= rung.box.height || next.maxBitrate >= rung.maxBitrate)) {
@@ -241,34 +213,34 @@ function fittedVideoOutput({ rung, size }: PlannedRung, frameRate: ReturnType<ty
   return output;
 }
 
-function withoutAudio(output: Output): Output {
-  const cmfc = output.ContainerSettings?.CmfcSettings;
-  if (cmfc) delete cmfc.AudioRenditionSets;
-  return output;
+/**
+ * The source scaled to fit a square of `longSide` (never upscaled, even sides), kept at 32 px or more on its short
+ * side where the source allows: a 4000x100 banner gets a 1280x32 poster, not 1280x32 rounded down to nothing.
+ */
+function captureSize(source: Size, longSide: number): Size {
+  const fit = fitScale(source, { width: longSide, height: longSide });
+  const floor = MIN_SIDE / Math.min(source.width, source.height);
+  return scaledSize(source, Math.max(fit, floor));
 }
 
-function fitTrickPlay(cmaf: CmafGroupSettings, source: Size): void {
-  const thumbnails = cmaf.ImageBasedTrickPlaySettings;
-  if (!thumbnails) return;
-  // Same long side for landscape and portrait thumbnails; MediaConvert derives the height from the aspect ratio.
-  const width = floorTo8(
-    Math.min(THUMBNAIL_LONG_SIDE, (THUMBNAIL_LONG_SIDE * source.width) / source.height, source.width),
-  );
-  thumbnails.ThumbnailWidth = Math.max(8, width);
-}
-
-function fitPoster(group: OutputGroup, source: Size, destination: string): void {
-  const output = group.Outputs?.find(
-    (candidate) => candidate.VideoDescription?.CodecSettings?.Codec === 'FRAME_CAPTURE',
-  );
-  const fileGroup = group.OutputGroupSettings?.FileGroupSettings;
-  if (!output?.VideoDescription || !fileGroup) {
-    throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION}: the file group must hold a FRAME_CAPTURE output`);
+/** Sets the frame-capture output's picture size (in the cloned settings); returns its capture interval in seconds. */
+function fitCapture(group: OutputGroup, nameModifier: string, size: Size): number {
+  const output = group.Outputs?.find((candidate) => candidate.NameModifier === nameModifier);
+  const video = output?.VideoDescription;
+  const rate = video?.CodecSettings?.FrameCaptureSettings;
+  if (!output || !video || !rate) {
+    throw new InvalidJobTemplate(`template ${TEMPLATE_VERSION}: no frame capture output ${nameModifier}`);
   }
-  const size = scaledSize(source, fitScale(source, { width: POSTER_LONG_SIDE, height: POSTER_LONG_SIDE }));
-  output.VideoDescription.Width = size.width;
-  output.VideoDescription.Height = size.height;
-  fileGroup.Destination = destination;
+  output.VideoDescription = { ...video, Width: size.width, Height: size.height };
+  return (rate.FramerateDenominator ?? 1) / (rate.FramerateNumerator ?? 1);
+}
+
+/** Sizes the poster and the thumbnails for the source; returns the thumbnails' cadence and size. */
+function fitCaptures(group: OutputGroup, source: Size): BuiltJob['trickplay'] {
+  fitCapture(group, OUTPUT_LAYOUT.posterModifier, captureSize(source, POSTER_LONG_SIDE));
+  const size = captureSize(source, THUMBNAIL_LONG_SIDE);
+  const intervalSeconds = fitCapture(group, OUTPUT_LAYOUT.thumbnailsModifier, size);
+  return { intervalSeconds, width: size.width, height: size.height };
 }
 
 /** Builds the job settings for one source from the template; see the module comment for every rule. */
@@ -279,30 +251,27 @@ export function buildJobSettings(request: JobSettingsRequest): BuiltJob {
   const settings = structuredClone(request.template);
 
   const input = singleInput(settings);
-  const cmafGroup = outputGroupOfType(settings, 'CMAF_GROUP_SETTINGS', 'CMAF');
-  const posterGroup = outputGroupOfType(settings, 'FILE_GROUP_SETTINGS', 'file (poster)');
-  const cmaf = cmafSettingsOf(cmafGroup);
-  const outputs = cmafGroup.Outputs ?? [];
-  const ladder = readLadder(outputs);
-  const otherOutputs = outputs.filter((output) => !output.VideoDescription);
+  const mp4Group = fileGroupOf(settings, isMp4, 'MP4 outputs');
+  const imagesGroup = fileGroupOf(settings, isFrameCapture, 'frame captures');
+  const ladder = readLadder(mp4Group.Outputs ?? []);
 
   const planned = planRenditions(ladder, source);
   const frameRate = outputFrameRate(request.media.frameRate);
-  const videoOutputs = planned.map((rung) => fittedVideoOutput(rung, frameRate));
-  if (request.media.hasAudio) {
-    cmafGroup.Outputs = [...videoOutputs, ...otherOutputs];
-  } else {
-    // An audio output with nothing to read fails the job; without it no rendition group may be referenced.
-    cmafGroup.Outputs = [...videoOutputs.map(withoutAudio), ...otherOutputs.filter((o) => !o.AudioDescriptions)];
+  mp4Group.Outputs = planned.map((rung) => fittedVideoOutput(rung, frameRate));
+  if (!request.media.hasAudio) {
+    // An audio description with nothing to read fails the job: a silent source gives silent MP4s.
+    for (const output of mp4Group.Outputs) delete output.AudioDescriptions;
     delete input.AudioSelectors;
   }
 
   input.FileInput = request.sourceUri;
   // A base name in the destination makes the file names independent of the uploaded file's name.
-  const { destinationPrefix } = request;
-  cmaf.Destination = `${destinationPrefix}${OUTPUT_LAYOUT.cmafFolder}${OUTPUT_LAYOUT.manifestBaseName}`;
-  fitTrickPlay(cmaf, source);
-  fitPoster(posterGroup, source, `${destinationPrefix}${OUTPUT_LAYOUT.posterFolder}${OUTPUT_LAYOUT.posterBaseName}`);
+  const locations = outputLocations(request.destinationPrefix);
+  const mp4Files = mp4Group.OutputGroupSettings?.FileGroupSettings;
+  const imageFiles = imagesGroup.OutputGroupSettings?.FileGroupSettings;
+  if (mp4Files) mp4Files.Destination = locations.mp4Destination;
+  if (imageFiles) imageFiles.Destination = locations.imagesDestination;
+  const trickplay = fitCaptures(imagesGroup, source);
 
   const renditions = planned.map(({ rung, size }) => ({
     name: rung.name,
@@ -311,5 +280,5 @@ export function buildJobSettings(request: JobSettingsRequest): BuiltJob {
     maxBitrate: rung.maxBitrate,
     codec: 'h264',
   }));
-  return { settings, renditions };
+  return { settings, renditions, trickplay };
 }

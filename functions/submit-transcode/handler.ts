@@ -35,7 +35,7 @@ export async function handler(input: SubmitTranscodeInput): Promise<SubmitTransc
   const { assetId, publishId } = input;
   const correlationId = correlationIdFor(input.taskToken);
   const destinationPrefix = `s3://${config.mediaBucket}/assets/${assetId}/${publishId}/`;
-  const { settings, renditions } = buildJobSettings({
+  const { settings, renditions, trickplay } = buildJobSettings({
     template,
     sourceUri: `s3://${input.source.bucket}/${input.source.key}`,
     destinationPrefix,
@@ -49,6 +49,8 @@ export async function handler(input: SubmitTranscodeInput): Promise<SubmitTransc
     publishId,
     destinationPrefix,
     renditions,
+    ...(input.media.hasAudio ? { audioLanguage: input.media.audioLanguage ?? 'und' } : {}),
+    trickplay,
     templateVersion: TEMPLATE_VERSION,
     expiresAt: Math.floor(Date.now() / 1000) + config.tokenTtlSeconds,
   });

@@ -32,7 +32,7 @@ export interface Size {
   height: number;
 }
 
-/** One rung as the template defines it: its CMAF output and its landscape box. */
+/** One rung as the template defines it: its MP4 output and its landscape box. */
 export interface Rung {
   name: string;
   box: Size;

@@ -1,3 +1,4 @@
+import { frameCaptureName, OUTPUT_LAYOUT } from '../commons/output-layout';
 import type { TranscodeJobRecord } from '../commons/transcode-job-record';
 import type { Rendition, TranscodeResult } from '../commons/types';
 import type { JobStateDetail } from './job-state-event';
@@ -19,44 +20,44 @@ function renditionAttribute(rendition: Rendition): TranscodeResult['renditionsAt
   };
 }
 
-function folderOf(uri: string): string {
-  return uri.slice(0, uri.lastIndexOf('/') + 1);
+/** The last capture of the frame-capture output with this NameModifier (`…/index_poster.0000001.jpg`). */
+function lastCaptureOf(paths: string[], nameModifier: string): string | undefined {
+  return paths.find((path) => frameCaptureName(path)?.base.endsWith(`/${OUTPUT_LAYOUT.baseName}${nameModifier}`));
 }
 
 /**
- * Turns a COMPLETE event into the Transcode state's result: where the CMAF manifests, the poster and the
- * trick-play tiles are, how long the output is, and the rungs that were encoded. The rungs are the ones planned
- * at submit (MediaConvert encodes exactly the sizes it is given); the event's per-output details are not matched
- * by position, because the CMAF group also reports audio and trick-play outputs among them.
+ * Turns a COMPLETE event into the Transcode state's result. MediaConvert reports, per output of a file group, the
+ * file it wrote; for a frame-capture output, the last capture (mediaconvert/latest/ug/output-file-names-and-paths.html,
+ * file-group-with-frame-capture-output.html). The MP4 of each planned rung is found by its name (`index_<rung>.mp4`),
+ * not by position; the rungs are the ones planned at submit (MediaConvert encodes exactly the sizes it is given).
  */
 export function summariseJobOutputs(detail: JobStateDetail, record: TranscodeJobRecord): TranscodeResult {
-  const groups = detail.outputGroupDetails ?? [];
-  const cmaf = groups.find((group) => group.type === 'CMAF_GROUP');
-  const playlists = cmaf?.playlistFilePaths ?? [];
-  const hlsManifest = playlists.find((path) => path.endsWith('.m3u8'));
-  const dashManifest = playlists.find((path) => path.endsWith('.mpd'));
-  const poster = groups
+  const outputs = (detail.outputGroupDetails ?? [])
     .filter((group) => group.type === 'FILE_GROUP')
-    .flatMap((group) => group.outputDetails ?? [])
-    .flatMap((output) => output.outputFilePaths ?? [])
-    .find((path) => /\.jpe?g$/i.test(path));
-  if (!hlsManifest || !dashManifest || !poster) {
-    throw new TranscodeOutputsMissing(
-      `job ${detail.jobId} completed without ${[!hlsManifest && 'an HLS manifest', !dashManifest && 'a DASH manifest', !poster && 'a poster'].filter(Boolean).join(', ')}`,
-    );
+    .flatMap((group) => group.outputDetails ?? []);
+  const paths = outputs.flatMap((output) => output.outputFilePaths ?? []);
+  const mp4Of = (rendition: Rendition): string | undefined =>
+    paths.find((path) => path.endsWith(`/${OUTPUT_LAYOUT.baseName}_${rendition.name}.mp4`));
+  const mp4Files = record.renditions.map(mp4Of);
+  const poster = lastCaptureOf(paths, OUTPUT_LAYOUT.posterModifier);
+  const lastThumbnail = lastCaptureOf(paths, OUTPUT_LAYOUT.thumbnailsModifier);
+
+  const missing = [
+    ...record.renditions.filter((_, index) => !mp4Files[index]).map((rendition) => `the ${rendition.name} MP4`),
+    ...(poster ? [] : ['a poster']),
+    ...(lastThumbnail ? [] : ['trick-play thumbnails']),
+  ];
+  if (missing.length > 0 || !poster || !lastThumbnail) {
+    throw new TranscodeOutputsMissing(`job ${detail.jobId} completed without ${missing.join(', ')}`);
   }
 
-  const durationMs = Math.max(
-    0,
-    ...groups.flatMap((group) => group.outputDetails ?? []).map((o) => o.durationInMs ?? 0),
-  );
-
+  const durationMs = Math.max(0, ...outputs.map((output) => output.durationInMs ?? 0));
   return {
     jobId: detail.jobId,
-    hlsManifest,
-    dashManifest,
+    mp4Files: mp4Files.filter((file): file is string => file !== undefined),
+    ...(record.audioLanguage ? { audioLanguage: record.audioLanguage } : {}),
     poster,
-    trickplay: folderOf(hlsManifest),
+    trickplay: { lastCapture: lastThumbnail, ...record.trickplay },
     durationSeconds: durationMs / 1000,
     renditions: record.renditions,
     renditionsAttribute: { L: record.renditions.map(renditionAttribute) },

@@ -235,6 +235,15 @@ describe('the functions that drive executions', () => {
     expect(writes.flatMap(resourcesOf).map(subText)).toEqual(['${MediaBucket.Arn}/assets/*']);
     expect(properties(template, 'MediaConvertRole').ManagedPolicyArns).toBeUndefined();
   });
+
+  it('lets RegisterAsset write only the .smil and .vtt text files under assets/, never the media', () => {
+    const s3Actions = serviceStatements('RegisterAssetRole', 's3');
+    expect(s3Actions.flatMap(actionsOf)).toEqual(['s3:PutObject']);
+    expect(s3Actions.flatMap(resourcesOf).map(subText)).toEqual([
+      '${MediaBucket.Arn}/assets/*.smil',
+      '${MediaBucket.Arn}/assets/*.vtt',
+    ]);
+  });
 });
 
 describe('the viewer API functions', () => {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-mediaconvert';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TranscodeJobRecord } from '../../functions/commons/transcode-job-record';
 import type { TranscodeResult } from '../../functions/commons/types';
@@ -28,6 +29,7 @@ import { PublishVideoWorld, SAMPLE_REQUEST } from '../support/publish-video-worl
 const mediaConvert = mockClient(MediaConvertClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 const mediaPackage = mockMediaPackageVod();
 
 const egress = 'https://8a4b2c1d.egress.mediapackage-vod.us-east-1.amazonaws.com/out/v1/aa11';
@@ -47,6 +49,8 @@ function stubAwsApis(): void {
   }));
   dynamo.on(UpdateCommand).resolves({});
   dynamo.on(DeleteCommand).resolves({});
+  // RegisterAsset writes the .smil and the thumbnails track beside the transcode's outputs.
+  s3.on(PutObjectCommand).resolves({});
   mediaPackage
     .on(DescribeAsset)
     .rejectsOnce(Object.assign(new Error('asset not found'), { name: 'NotFoundException' }));
@@ -74,7 +78,7 @@ async function transcodeThroughCallback(input: SubmitTranscodeInput): Promise<Tr
 
 describe('publish-video with the real functions in its Lambda states', () => {
   beforeEach(() => {
-    for (const stub of [mediaConvert, dynamo, sfn, mediaPackage]) stub.reset();
+    for (const stub of [mediaConvert, dynamo, sfn, s3, mediaPackage]) stub.reset();
     sfn.onAnyCommand().resolves({});
     stubAwsApis();
   });
@@ -97,7 +101,10 @@ describe('publish-video with the real functions in its Lambda states', () => {
       status: 'READY',
       media: { width: 1920, height: 1080, durationSeconds: 30.03, hasAudio: true },
       playback: { hls: `${cdn}/out/v1/aa11/bb22/cc33/index.m3u8`, dash: `${cdn}/out/v1/aa11/dd44/ee55/index.mpd` },
-      thumbnails: { poster: `${cdn}/${prefix}/poster/poster.0000001.jpg`, trickplay: `${cdn}/${prefix}/cmaf/` },
+      thumbnails: {
+        poster: `${cdn}/${prefix}/images/index_poster.0000001.jpg`,
+        trickplay: `${cdn}/${prefix}/images/index_thumbnails.vtt`,
+      },
       job: { id: completeEvent.detail.jobId, progress: 100 },
       mediaPackageAssetId: SAMPLE_REQUEST.publishId,
     });

@@ -74,10 +74,15 @@ export const SAMPLE_MEDIA: SourceMedia = {
 const media = `s3://vodflow-test-media/assets/${SAMPLE_REQUEST.assetId}/${SAMPLE_REQUEST.publishId}`;
 export const SAMPLE_TRANSCODE: TranscodeResult = {
   jobId: '1700000000000-abc123',
-  hlsManifest: `${media}/cmaf/index.m3u8`,
-  dashManifest: `${media}/cmaf/index.mpd`,
-  poster: `${media}/poster/poster.0000001.jpg`,
-  trickplay: `${media}/cmaf/`,
+  mp4Files: [`${media}/mp4/index_1080p.mp4`],
+  audioLanguage: 'und',
+  poster: `${media}/images/index_poster.0000001.jpg`,
+  trickplay: {
+    lastCapture: `${media}/images/index_thumbnails.0000005.jpg`,
+    intervalSeconds: 6,
+    width: 320,
+    height: 180,
+  },
   durationSeconds: 30.03,
   renditions: [{ name: '1080p', width: 1920, height: 1080, maxBitrate: 6_000_000, codec: 'h264' }],
   renditionsAttribute: {
@@ -99,7 +104,7 @@ const cdn = 'https://d111111abcdef8.cloudfront.net';
 export const SAMPLE_PACKAGING: PackagingResult = {
   mediaPackageAssetId: SAMPLE_REQUEST.publishId,
   playback: { hls: `${cdn}/out/v1/a1/b2/c3/index.m3u8`, dash: `${cdn}/out/v1/a1/d4/e5/index.mpd` },
-  thumbnails: { poster: `${cdn}/assets/x/poster.jpg`, trickplay: `${cdn}/assets/x/cmaf/` },
+  thumbnails: { poster: `${cdn}/assets/x/poster.jpg`, trickplay: `${cdn}/assets/x/index_thumbnails.vtt` },
   invalidationPaths: ['/out/v1/a1/b2/c3/*', '/out/v1/a1/d4/e5/*', `/assets/${SAMPLE_REQUEST.assetId}/*`],
 };
 

@@ -5,12 +5,12 @@ import {
   InvalidJobTemplate,
   loadJobTemplate,
   outputFrameRate,
-  outputLocations,
   TEMPLATE_VERSION,
   type JobSettingsRequest,
 } from '../../functions/submit-transcode/build-job-settings';
+import { outputLocations } from '../../functions/commons/output-layout';
 import type { SourceMedia } from '../../functions/commons/types';
-import templateFile from '../../templates/mediaconvert/publish-cmaf.v1.json';
+import templateFile from '../../templates/mediaconvert/publish-mp4.v1.json';
 import { sourceMedia } from '../support/source-media';
 
 const SOURCE_URI = 's3://vodflow-dev-source/uploads/clip.mov';
@@ -26,10 +26,15 @@ const request = (source: SourceMedia, overrides: Partial<JobSettingsRequest> = {
   ...overrides,
 });
 
-const groupOfType = (settings: JobSettings, type: string): OutputGroup | undefined =>
-  settings.OutputGroups?.find((group) => group.OutputGroupSettings?.Type === type);
-const cmafOutputs = (settings: JobSettings): Output[] => groupOfType(settings, 'CMAF_GROUP_SETTINGS')?.Outputs ?? [];
-const videoOutputs = (settings: JobSettings): Output[] => cmafOutputs(settings).filter((o) => o.VideoDescription);
+const groupNamed = (settings: JobSettings, name: string): OutputGroup | undefined =>
+  settings.OutputGroups?.find((group) => group.CustomName === name);
+const videoOutputs = (settings: JobSettings): Output[] => groupNamed(settings, 'mp4')?.Outputs ?? [];
+const capture = (settings: JobSettings, nameModifier: string): Output | undefined =>
+  groupNamed(settings, 'images')?.Outputs?.find((output) => output.NameModifier === nameModifier);
+const captureSize = (settings: JobSettings, nameModifier: string): string => {
+  const video = capture(settings, nameModifier)?.VideoDescription;
+  return `${video?.Width}x${video?.Height}`;
+};
 const h264 = (output: Output): H264Settings => output.VideoDescription?.CodecSettings?.H264Settings ?? {};
 const sizes = (settings: JobSettings): string[] =>
   videoOutputs(settings).map((o) => `${o.NameModifier} ${o.VideoDescription?.Width}x${o.VideoDescription?.Height}`);
@@ -63,12 +68,14 @@ describe('buildJobSettings', () => {
       '_270p 480x270',
     ]);
     expect(settings.Inputs?.[0]?.FileInput).toBe(SOURCE_URI);
-    expect(groupOfType(settings, 'CMAF_GROUP_SETTINGS')?.OutputGroupSettings?.CmafGroupSettings?.Destination).toBe(
-      `${PREFIX}cmaf/index`,
-    );
-    expect(groupOfType(settings, 'FILE_GROUP_SETTINGS')?.OutputGroupSettings?.FileGroupSettings?.Destination).toBe(
-      `${PREFIX}poster/poster`,
-    );
+    expect(groupNamed(settings, 'mp4')?.OutputGroupSettings).toEqual({
+      Type: 'FILE_GROUP_SETTINGS',
+      FileGroupSettings: { Destination: `${PREFIX}mp4/index` },
+    });
+    expect(groupNamed(settings, 'images')?.OutputGroupSettings).toEqual({
+      Type: 'FILE_GROUP_SETTINGS',
+      FileGroupSettings: { Destination: `${PREFIX}images/index` },
+    });
   });
 
   it('tops a 720p source out at 720p', () => {
@@ -100,10 +107,8 @@ describe('buildJobSettings', () => {
       '360p 360x640',
       '270p 270x480',
     ]);
-    const poster = groupOfType(settings, 'FILE_GROUP_SETTINGS')?.Outputs?.[0]?.VideoDescription;
-    expect([poster?.Width, poster?.Height]).toEqual([720, 1280]);
-    const trickPlay = groupOfType(settings, 'CMAF_GROUP_SETTINGS')?.OutputGroupSettings?.CmafGroupSettings;
-    expect(trickPlay?.ImageBasedTrickPlaySettings?.ThumbnailWidth).toBe(176);
+    expect(captureSize(settings, '_poster')).toBe('720x1280');
+    expect(captureSize(settings, '_thumbnails')).toBe('180x320');
   });
 
   it('gives a source smaller than the lowest rung one rendition at its own size, never upscaled', () => {
@@ -174,10 +179,12 @@ describe('buildJobSettings', () => {
       '1080p 1920x48',
       '720p 1280x32',
     ]);
+    const bannerJob = buildJobSettings(request(media(4000, 100))).settings;
+    expect([captureSize(bannerJob, '_poster'), captureSize(bannerJob, '_thumbnails')]).toEqual(['1280x32', '1280x32']);
     expect(() => buildJobSettings(request(media(8000, 40)))).toThrow(InvalidJobRequest);
   });
 
-  it('gives every rung the same GOP, frame-rate and segment settings', () => {
+  it('gives every rung the same GOP and frame-rate settings', () => {
     // Act
     const { settings } = buildJobSettings(request(media(3840, 2160)));
 
@@ -196,9 +203,6 @@ describe('buildJobSettings', () => {
       SceneChangeDetect: 'TRANSITION_DETECTION',
       FramerateControl: 'INITIALIZE_FROM_SOURCE',
     });
-    const cmaf = groupOfType(settings, 'CMAF_GROUP_SETTINGS')?.OutputGroupSettings?.CmafGroupSettings;
-    expect((cmaf?.SegmentLength ?? 0) % (cadence[0]?.GopSize ?? 0)).toBe(0);
-    expect(cmaf?.SegmentLengthControl).toBe('GOP_MULTIPLE');
   });
 
   it('keeps max bitrates strictly descending in the job, as in the renditions', () => {
@@ -210,25 +214,28 @@ describe('buildJobSettings', () => {
     expect(new Set(caps).size).toBe(caps.length);
   });
 
-  it('keeps the audio rendition, after the video, when the source has audio', () => {
-    const outputs = cmafOutputs(buildJobSettings(request(media(1920, 1080))).settings);
+  it('muxes the AAC audio into every MP4, moov first for progressive download, when the source has audio', () => {
+    const outputs = videoOutputs(buildJobSettings(request(media(1920, 1080))).settings);
 
-    expect(outputs.at(-1)?.NameModifier).toBe('_audio');
-    expect(outputs.at(-1)?.AudioDescriptions).toHaveLength(1);
-    expect(outputs[0]?.ContainerSettings?.CmfcSettings?.AudioRenditionSets).toBe('audio_aac');
+    for (const output of outputs) {
+      expect(output.AudioDescriptions).toEqual([
+        expect.objectContaining({ AudioSourceName: 'Audio Selector 1' }) as unknown,
+      ]);
+      expect(output.ContainerSettings).toEqual({
+        Container: 'MP4',
+        Mp4Settings: expect.objectContaining({ MoovPlacement: 'PROGRESSIVE_DOWNLOAD' }) as unknown,
+      });
+    }
   });
 
-  it('drops the audio output, the audio selector and the audio group references when the source has no audio', () => {
+  it('drops the audio descriptions and the audio selector when the source has no audio', () => {
     // Act
     const { settings, renditions } = buildJobSettings(request(media(1920, 1080, { hasAudio: false })));
 
     // Assess
-    const outputs = cmafOutputs(settings);
+    const outputs = videoOutputs(settings);
     expect(outputs.some((output) => output.AudioDescriptions)).toBe(false);
     expect(outputs).toHaveLength(renditions.length);
-    expect(outputs.map((output) => output.ContainerSettings?.CmfcSettings?.AudioRenditionSets)).toEqual(
-      outputs.map(() => undefined),
-    );
     expect(settings.Inputs?.[0]?.AudioSelectors).toBeUndefined();
     expect(JSON.stringify(settings)).not.toContain('Audio Selector 1');
   });
@@ -264,16 +271,26 @@ describe('buildJobSettings', () => {
     expect(outputFrameRate(Number.NaN)).toBeUndefined();
   });
 
-  it('sizes the poster to a long side of at most 1280 without upscaling', () => {
-    const poster = (source: SourceMedia) => {
-      const video = groupOfType(buildJobSettings(request(source)).settings, 'FILE_GROUP_SETTINGS')?.Outputs?.[0]
-        ?.VideoDescription;
-      return `${video?.Width}x${video?.Height}`;
+  it('sizes the poster to a long side of at most 1280 and thumbnails to 320, without upscaling', () => {
+    const sizes = (source: SourceMedia) => {
+      const { settings } = buildJobSettings(request(source));
+      return [captureSize(settings, '_poster'), captureSize(settings, '_thumbnails')];
     };
 
-    expect(poster(media(3840, 2160))).toBe('1280x720');
-    expect(poster(media(1440, 1080))).toBe('1280x960');
-    expect(poster(media(640, 360))).toBe('640x360');
+    expect(sizes(media(3840, 2160))).toEqual(['1280x720', '320x180']);
+    expect(sizes(media(1440, 1080))).toEqual(['1280x960', '320x240']);
+    expect(sizes(media(640, 360))).toEqual(['640x360', '320x180']);
+    expect(sizes(media(240, 160))).toEqual(['240x160', '240x160']);
+  });
+
+  it('returns the trick-play cadence and size the WebVTT track will describe', () => {
+    const { settings, trickplay } = buildJobSettings(request(media(1280, 720)));
+
+    expect(trickplay).toEqual({ intervalSeconds: 6, width: 320, height: 180 });
+    expect(capture(settings, '_thumbnails')?.VideoDescription?.CodecSettings?.FrameCaptureSettings).toMatchObject({
+      FramerateNumerator: 1,
+      FramerateDenominator: 6,
+    });
   });
 
   it.each([
@@ -294,8 +311,23 @@ describe('buildJobSettings', () => {
   });
 
   it.each([
-    ['no CMAF group', (t: JobSettings) => ({ ...t, OutputGroups: t.OutputGroups?.filter((g) => g.Name !== 'CMAF') })],
-    ['no poster group', (t: JobSettings) => ({ ...t, OutputGroups: t.OutputGroups?.filter((g) => g.Name === 'CMAF') })],
+    [
+      'no MP4 group',
+      (t: JobSettings) => ({ ...t, OutputGroups: t.OutputGroups?.filter((g) => g.CustomName !== 'mp4') }),
+    ],
+    [
+      'no frame capture group',
+      (t: JobSettings) => ({ ...t, OutputGroups: t.OutputGroups?.filter((g) => g.CustomName !== 'images') }),
+    ],
+    [
+      'no thumbnails capture',
+      (t: JobSettings) => {
+        const copy = structuredClone(t);
+        const images = copy.OutputGroups?.find((g) => g.CustomName === 'images');
+        if (images) images.Outputs = images.Outputs?.filter((o) => o.NameModifier !== '_thumbnails');
+        return copy;
+      },
+    ],
     ['two inputs', (t: JobSettings) => ({ ...t, Inputs: [...(t.Inputs ?? []), ...(t.Inputs ?? [])] })],
     [
       'a rung without a name',
@@ -327,7 +359,7 @@ describe('loadJobTemplate', () => {
     const first = loadJobTemplate();
     const second = loadJobTemplate();
 
-    expect(TEMPLATE_VERSION).toBe('publish-cmaf.v1');
+    expect(TEMPLATE_VERSION).toBe('publish-mp4.v1');
     expect(first).toEqual(templateFile);
     expect(first).not.toBe(second);
     expect(first.OutputGroups).not.toBe(second.OutputGroups);
@@ -335,12 +367,10 @@ describe('loadJobTemplate', () => {
 });
 
 describe('outputLocations', () => {
-  it('names the manifests, trick-play folder and poster folder a job writes', () => {
+  it('names the MP4 and frame capture destinations (folder and base name) under the publish prefix', () => {
     expect(outputLocations(PREFIX)).toEqual({
-      hlsManifest: `${PREFIX}cmaf/index.m3u8`,
-      dashManifest: `${PREFIX}cmaf/index.mpd`,
-      trickplay: `${PREFIX}cmaf/`,
-      posterFolder: `${PREFIX}poster/`,
+      mp4Destination: `${PREFIX}mp4/index`,
+      imagesDestination: `${PREFIX}images/index`,
     });
   });
 });

@@ -79,6 +79,21 @@ describe('probe-source', () => {
     await expect(handler(input)).resolves.toMatchObject({ hasAudio: false, audioCodec: '' });
   });
 
+  it('reads the audio language the probe reports, as the ISO 639-2 code a .smil names (ENG -> eng)', async () => {
+    const english = structuredClone(landscape);
+    const audio = english.Container?.Tracks?.find((track) => track.TrackType === 'audio');
+    if (audio) audio.AudioProperties = { ...audio.AudioProperties, LanguageCode: 'ENG' };
+    probeAnswers(english);
+
+    await expect(handler(input)).resolves.toMatchObject({ audioLanguage: 'eng' });
+  });
+
+  it('leaves the audio language out when the probe reports none', async () => {
+    probeAnswers(landscape);
+
+    await expect(handler(input)).resolves.not.toHaveProperty('audioLanguage');
+  });
+
   it('rejects an empty file without calling MediaConvert', async () => {
     const error = await rejection(handler({ source: { ...input.source, size: 0 } }));
 

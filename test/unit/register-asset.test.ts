@@ -1,13 +1,29 @@
 import '../support/function-env';
 import { NotFoundException, TooManyRequestsException } from '@aws-sdk/client-mediapackage-vod';
+import { PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler } from '../../functions/register-asset/handler';
+import { handler, type RegisterAssetInput } from '../../functions/register-asset/handler';
 import { PackagingFailed, PackagingMisconfigured } from '../../functions/register-asset/packaging-errors';
 import { waitUntilPlayable } from '../../functions/register-asset/register-packaged-asset';
 import input from '../../events/states/register-asset.json';
+import { descendants, parseXml } from '../support/media-inspection';
 import { CreateAsset, DescribeAsset, mockMediaPackageVod } from '../support/mediapackage-vod-mock';
 
 const mediaPackage = mockMediaPackageVod();
+const s3 = mockClient(S3Client);
+const prefix = `assets/${input.assetId}/${input.publishId}`;
+
+/** The body and content type register-asset put at `key` in the media bucket. */
+function written(key: string): { body: string; contentType: string | undefined } {
+  const put = s3
+    .commandCalls(PutObjectCommand)
+    .map((call) => call.args[0].input)
+    .find((request) => request.Bucket === 'vodflow-dev-media' && request.Key === key);
+  if (!put) throw new Error(`nothing written at ${key}`);
+  if (typeof put.Body !== 'string') throw new Error(`${key} was not written as text`);
+  return { body: put.Body, contentType: put.ContentType };
+}
 const egress = 'https://8a4b2c1d.egress.mediapackage-vod.us-east-1.amazonaws.com';
 const endpoints = (status?: string) => [
   {
@@ -26,9 +42,11 @@ const notFound = new NotFoundException({ message: 'asset not found', $metadata: 
 describe('register-asset', () => {
   beforeEach(() => {
     mediaPackage.reset();
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
   });
 
-  it('registers the CMAF HLS master and maps the egress endpoints to CDN URLs', async () => {
+  it('writes the .smil beside the MP4s, registers it and maps the egress endpoints to CDN URLs', async () => {
     // Prepare
     mediaPackage.on(DescribeAsset).rejects(notFound);
     mediaPackage.on(CreateAsset).resolves({ EgressEndpoints: endpoints('PLAYABLE') });
@@ -40,7 +58,7 @@ describe('register-asset', () => {
     expect(mediaPackage).toHaveReceivedCommandWith(CreateAsset, {
       Id: input.publishId,
       PackagingGroupId: 'vodflow-test',
-      SourceArn: `arn:aws:s3:::vodflow-dev-media/assets/${input.assetId}/${input.publishId}/cmaf/index.m3u8`,
+      SourceArn: `arn:aws:s3:::vodflow-dev-media/${prefix}/mp4/index.smil`,
       SourceRoleArn: 'arn:aws:iam::123456789012:role/vodflow-test-mediapackage-source',
       ResourceId: input.publishId,
       Tags: { application: 'vodflow', assetId: input.assetId },
@@ -52,11 +70,95 @@ describe('register-asset', () => {
         dash: 'https://d111111abcdef8.cloudfront.net/out/v1/aa11/dd44/ee55/clip.mpd',
       },
       thumbnails: {
-        poster: `https://d111111abcdef8.cloudfront.net/assets/${input.assetId}/${input.publishId}/poster/poster.0000001.jpg`,
-        trickplay: `https://d111111abcdef8.cloudfront.net/assets/${input.assetId}/${input.publishId}/cmaf/`,
+        poster: `https://d111111abcdef8.cloudfront.net/${prefix}/images/index_poster.0000001.jpg`,
+        trickplay: `https://d111111abcdef8.cloudfront.net/${prefix}/images/index_thumbnails.vtt`,
       },
       invalidationPaths: ['/out/v1/aa11/bb22/cc33/*', '/out/v1/aa11/dd44/ee55/*', `/assets/${input.assetId}/*`],
     });
+    const smil = s3.commandCalls(PutObjectCommand)[0];
+    const create = mediaPackage.commandCalls(CreateAsset)[0];
+    expect(smil && create && smil.calledBefore(create)).toBe(true);
+  });
+
+  it('lists exactly the MP4s in the .smil, relative to it, with the audio of the first one only', async () => {
+    mediaPackage.on(DescribeAsset).resolves({ EgressEndpoints: endpoints('PLAYABLE') });
+
+    await handler(input);
+
+    const smil = written(`${prefix}/mp4/index.smil`);
+    expect(smil.contentType).toBe('application/smil+xml');
+    expect(smil.body).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<smil>/);
+    const videos = descendants(parseXml(smil.body), 'video').map((video) => video.attributes);
+    expect(videos).toEqual([
+      { src: 'index_1080p.mp4', systemLanguage: 'eng', audioName: 'English', includeAudio: 'true' },
+      { src: 'index_720p.mp4', includeAudio: 'false' },
+    ]);
+    expect(descendants(parseXml(smil.body), 'switch')).toHaveLength(1);
+  });
+
+  it('names the audio of a source in an unknown language und, "Original"', async () => {
+    mediaPackage.on(DescribeAsset).resolves({ EgressEndpoints: endpoints('PLAYABLE') });
+
+    await handler({ ...input, transcode: { ...input.transcode, audioLanguage: 'und' } });
+
+    const videos = descendants(parseXml(written(`${prefix}/mp4/index.smil`).body), 'video');
+    expect(videos[0]?.attributes).toMatchObject({ systemLanguage: 'und', audioName: 'Original', includeAudio: 'true' });
+  });
+
+  it('includes no audio from any MP4 of a silent source', async () => {
+    mediaPackage.on(DescribeAsset).resolves({ EgressEndpoints: endpoints('PLAYABLE') });
+    const silent: RegisterAssetInput['transcode'] = { ...input.transcode };
+    delete silent.audioLanguage;
+
+    await handler({ ...input, transcode: silent });
+
+    const videos = descendants(parseXml(written(`${prefix}/mp4/index.smil`).body), 'video');
+    expect(videos.map((video) => video.attributes)).toEqual([
+      { src: 'index_1080p.mp4', includeAudio: 'false' },
+      { src: 'index_720p.mp4', includeAudio: 'false' },
+    ]);
+  });
+
+  it('writes the WebVTT thumbnails track over every capture, from the capture cadence', async () => {
+    mediaPackage.on(DescribeAsset).resolves({ EgressEndpoints: endpoints('PLAYABLE') });
+
+    await handler(input);
+
+    const track = written(`${prefix}/images/index_thumbnails.vtt`);
+    expect(track.contentType).toBe('text/vtt');
+    const cues = [0, 1, 2, 3, 4].map(
+      (n) =>
+        `00:00:${String(6 * n).padStart(2, '0')}.000 --> 00:00:${String(6 * n + 6).padStart(2, '0')}.000\n` +
+        `index_thumbnails.000000${n}.jpg#xywh=0,0,320,180`,
+    );
+    // The last capture's cue ends with the video (30.03 s).
+    cues.push('00:00:30.000 --> 00:00:30.030\nindex_thumbnails.0000005.jpg#xywh=0,0,320,180');
+    expect(track.body).toBe(`WEBVTT\n\n${cues.join('\n\n')}\n`);
+  });
+
+  it('refuses MP4s that are not in one folder: the .smil names them relative to itself', async () => {
+    const scattered = {
+      ...input,
+      transcode: { ...input.transcode, mp4Files: [input.transcode.mp4Files[0] ?? '', 's3://vodflow-dev-media/x.mp4'] },
+    };
+
+    await expect(handler(scattered)).rejects.toThrow(PackagingMisconfigured);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+    expect(mediaPackage).not.toHaveReceivedCommand(CreateAsset);
+  });
+
+  it('registers nothing when the .smil cannot be written, and lets the error through for a retry', async () => {
+    s3.on(PutObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'SlowDown',
+        $fault: 'server',
+        message: 'Please reduce your request rate.',
+        $metadata: {},
+      }),
+    );
+
+    await expect(handler(input)).rejects.toMatchObject({ name: 'SlowDown' });
+    expect(mediaPackage).not.toHaveReceivedCommand(CreateAsset);
   });
 
   it('reuses the asset a previous attempt created instead of failing on "already exists"', async () => {

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { correlationIdFor } from '../../functions/commons/transcode-job-record';
+import type { SourceMedia } from '../../functions/commons/types';
 import { handler } from '../../functions/submit-transcode/handler';
 import input from '../../events/states/submit-transcode.json';
 
@@ -39,7 +40,9 @@ describe('submit-transcode', () => {
         publishId: input.publishId,
         destinationPrefix: prefix,
         renditions: expect.arrayContaining([expect.objectContaining({ name: '1080p', width: 1920, height: 1080 })]),
-        templateVersion: 'publish-cmaf.v1',
+        audioLanguage: 'eng',
+        trickplay: { intervalSeconds: 6, width: 320, height: 180 },
+        templateVersion: 'publish-mp4.v1',
         expiresAt: expect.any(Number),
       },
     });
@@ -56,6 +59,18 @@ describe('submit-transcode', () => {
     const storeCall = dynamo.commandCalls(PutCommand)[0];
     const submitCall = mediaConvert.commandCalls(CreateJobCommand)[0];
     expect(storeCall && submitCall && storeCall.calledBefore(submitCall)).toBe(true);
+  });
+
+  it('records the audio language as und when the probe gave none, and none for a silent source', async () => {
+    const unlabelled: SourceMedia = { ...input.media };
+    delete unlabelled.audioLanguage;
+
+    await handler({ ...input, media: unlabelled });
+    await handler({ ...input, media: { ...unlabelled, hasAudio: false } });
+
+    const records = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    expect(records[0]).toMatchObject({ audioLanguage: 'und' });
+    expect(records[1]).not.toHaveProperty('audioLanguage');
   });
 
   it('marks the catalogue record TRANSCODING with the job id, only for the publish that owns it', async () => {

@@ -31,11 +31,13 @@ const record: TranscodeJobRecord = {
   assetId: '4f9c2b7e1a6d4e0c9b3a',
   publishId: '4f9c2b7e1a6d4e0c9b3a-0123456789abcdef',
   destinationPrefix: prefix,
-  templateVersion: 'publish-cmaf.v1',
+  templateVersion: 'publish-mp4.v1',
   renditions: [
     { name: '1080p', width: 1920, height: 1080, maxBitrate: 6_000_000, codec: 'h264' },
     { name: '720p', width: 1280, height: 720, maxBitrate: 3_500_000, codec: 'h264' },
   ],
+  audioLanguage: 'eng',
+  trickplay: { intervalSeconds: 6, width: 320, height: 180 },
   expiresAt: 1795316400,
 };
 
@@ -70,10 +72,15 @@ describe('transcode-callback', () => {
     expect(sent?.taskToken).toBe(record.taskToken);
     expect(JSON.parse(sent?.output ?? '{}')).toEqual({
       jobId: '1795230000000-a1b2c3',
-      hlsManifest: `${prefix}cmaf/index.m3u8`,
-      dashManifest: `${prefix}cmaf/index.mpd`,
-      poster: `${prefix}poster/poster.0000001.jpg`,
-      trickplay: `${prefix}cmaf/`,
+      mp4Files: [`${prefix}mp4/index_1080p.mp4`, `${prefix}mp4/index_720p.mp4`],
+      audioLanguage: 'eng',
+      poster: `${prefix}images/index_poster.0000001.jpg`,
+      trickplay: {
+        lastCapture: `${prefix}images/index_thumbnails.0000005.jpg`,
+        intervalSeconds: 6,
+        width: 320,
+        height: 180,
+      },
       durationSeconds: 30.03,
       renditions: record.renditions,
       renditionsAttribute: {
@@ -198,19 +205,56 @@ describe('transcode-callback', () => {
     expect(dynamo).not.toHaveReceivedCommand(DeleteCommand);
   });
 
-  it('fails the task when a COMPLETE event lacks the outputs the workflow needs', async () => {
+  it('reads the MP4 of each planned rung by its name, whatever the order MediaConvert reports them in', async () => {
+    jobIsKnown();
+    const reordered = structuredClone(complete);
+    reordered.detail.outputGroupDetails.reverse();
+    reordered.detail.outputGroupDetails[1]?.outputDetails.reverse();
+
+    await expect(handler(reordered)).resolves.toEqual({ outcome: 'succeeded' });
+
+    const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(JSON.parse(sent?.output ?? '{}')).toMatchObject({
+      mp4Files: [`${prefix}mp4/index_1080p.mp4`, `${prefix}mp4/index_720p.mp4`],
+    });
+  });
+
+  it('leaves the audio language out for a silent source', async () => {
+    const silent: TranscodeJobRecord = { ...record };
+    delete silent.audioLanguage;
+    dynamo.on(GetCommand, { Key: { correlationId } }).resolves({ Item: silent });
+
+    await handler(complete);
+
+    const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
+    expect(JSON.parse(sent?.output ?? '{}')).not.toHaveProperty('audioLanguage');
+  });
+
+  it('fails the task when a COMPLETE event lacks the frame captures the workflow needs', async () => {
     jobIsKnown();
     const incomplete = structuredClone(complete);
-    incomplete.detail.outputGroupDetails = incomplete.detail.outputGroupDetails.filter(
-      (group) => group.type !== 'FILE_GROUP',
-    );
+    incomplete.detail.outputGroupDetails = incomplete.detail.outputGroupDetails.slice(0, 1);
 
     await expect(handler(incomplete)).resolves.toEqual({ outcome: 'failed' });
 
     expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
       taskToken: record.taskToken,
       error: 'TranscodeOutputsMissing',
-      cause: 'job 1795230000000-a1b2c3 completed without a poster',
+      cause: 'job 1795230000000-a1b2c3 completed without a poster, trick-play thumbnails',
+    });
+  });
+
+  it('fails the task when a planned rung has no MP4 in the COMPLETE event', async () => {
+    jobIsKnown();
+    const incomplete = structuredClone(complete);
+    incomplete.detail.outputGroupDetails[0]?.outputDetails.splice(1, 1);
+
+    await expect(handler(incomplete)).resolves.toEqual({ outcome: 'failed' });
+
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: record.taskToken,
+      error: 'TranscodeOutputsMissing',
+      cause: 'job 1795230000000-a1b2c3 completed without the 720p MP4',
     });
   });
 

@@ -335,15 +335,8 @@ export class LocalMediaConvert implements LocalService {
         ? {
             OutputGroupDetails: job.outputGroupDetails.map((group) => ({
               OutputDetails: group.outputDetails.map((detail) => ({
-                ...(detail.durationInMs !== undefined ? { DurationInMs: detail.durationInMs } : {}),
-                ...(detail.videoDetails
-                  ? {
-                      VideoDetails: {
-                        WidthInPx: detail.videoDetails.widthInPx,
-                        HeightInPx: detail.videoDetails.heightInPx,
-                      },
-                    }
-                  : {}),
+                DurationInMs: detail.durationInMs,
+                VideoDetails: { WidthInPx: detail.videoDetails.widthInPx, HeightInPx: detail.videoDetails.heightInPx },
               })),
             })),
           }

@@ -15,44 +15,10 @@ export interface RateControl {
   bufferSize: number;
 }
 
-export interface VideoRungPlan {
-  /** `_1080p`: the output's name is the destination's base name plus this. */
-  nameModifier: string;
-  width: number;
-  height: number;
-  profile: 'baseline' | 'main' | 'high';
-  /** `4.1`, or undefined for AUTO (the encoder picks the lowest level that fits). */
-  level?: string;
-  rate: RateControl;
-  /** Forced output frame rate; undefined follows the source. */
-  frameRate?: { numerator: number; denominator: number };
-  /** The audio group (CMFC AudioRenditionSets) this rung plays with. */
-  audioGroup?: string;
-}
-
 export interface AudioPlan {
-  nameModifier: string;
-  groupId: string;
   bitrate: number;
   sampleRate: number;
   channels: number;
-}
-
-export interface PosterPlan {
-  destination: S3Location & { baseName: string };
-  width: number;
-  height: number;
-  /** One capture every `intervalSeconds`, starting at 0 s, at most `maxCaptures`. */
-  intervalSeconds: number;
-  maxCaptures: number;
-  /** JPEG quality 1-100. */
-  quality: number;
-}
-
-export interface TrickPlayPlan {
-  thumbnailWidth: number;
-  tileWidth: number;
-  tileHeight: number;
 }
 
 export interface GopPlan {
@@ -60,21 +26,45 @@ export interface GopPlan {
   units: 'SECONDS' | 'FRAMES';
 }
 
-/** Everything the local transcode reads from a MediaConvert job's settings. */
+/** One MP4 output of a file group: H.264 video, optionally AAC audio, muxed in one non-fragmented file. */
+export interface Mp4OutputPlan {
+  kind: 'mp4';
+  /** The object the output becomes: the group's destination folder, base name + NameModifier + `.mp4`. */
+  destination: S3Location;
+  width: number;
+  height: number;
+  profile: 'baseline' | 'main' | 'high';
+  /** `4.1`, or undefined for AUTO (the encoder picks the lowest level that fits). */
+  level?: string;
+  rate: RateControl;
+  gop: GopPlan;
+  /** Forced output frame rate; undefined follows the source. */
+  frameRate?: { numerator: number; denominator: number };
+  audio?: AudioPlan;
+  /** Mp4Settings MoovPlacement PROGRESSIVE_DOWNLOAD (the default): the moov box before the media data. */
+  moovFirst: boolean;
+}
+
+/** One FRAME_CAPTURE output: JPEGs named `<base><NameModifier>.NNNNNNN.jpg`, numbered from 0. */
+export interface FrameCapturePlan {
+  kind: 'frame-capture';
+  /** The group's destination folder; `key` is the file-name prefix before `.NNNNNNN.jpg`. */
+  destination: S3Location;
+  width: number;
+  height: number;
+  /** The first frame, then one every `intervalSeconds`, at most `maxCaptures`. */
+  intervalSeconds: number;
+  maxCaptures: number;
+  /** JPEG quality 1-100. */
+  quality: number;
+}
+
+export type OutputPlan = Mp4OutputPlan | FrameCapturePlan;
+
+/** Everything the local transcode reads from a MediaConvert job's settings: its file groups, outputs in order. */
 export interface TranscodePlan {
   source: S3Location;
-  cmaf: {
-    destination: S3Location & { baseName: string };
-    segmentSeconds: number;
-    gop: GopPlan;
-    minBufferMs: number;
-    /** DASH @bandwidth: the rung's cap (MAX) or its measured average (AVERAGE). */
-    bandwidthType: 'MAX' | 'AVERAGE';
-  };
-  rungs: VideoRungPlan[];
-  audio?: AudioPlan;
-  poster?: PosterPlan;
-  trickPlay?: TrickPlayPlan;
+  groups: OutputPlan[][];
 }
 
 function invalid(message: string): LocalServiceError {
@@ -88,14 +78,14 @@ export function parseS3Url(url: string, what: string): S3Location {
   return { bucket: match[1], key: match[2] ?? '' };
 }
 
-function destinationOf(url: string | undefined, what: string, sourceKey: string): S3Location & { baseName: string } {
-  if (!url) throw invalid(`${what} has no Destination`);
-  const { bucket, key } = parseS3Url(url, `${what} Destination`);
-  const slash = key.lastIndexOf('/');
-  // Without a base name MediaConvert names outputs after the input file.
+/** The group's folder and base name: without a base name MediaConvert names outputs after the input file. */
+function destinationOf(group: OutputGroup, label: string, sourceKey: string): { bucket: string; prefix: string } {
+  const url = group.OutputGroupSettings?.FileGroupSettings?.Destination;
+  if (!url) throw invalid(`${label} has no Destination`);
+  const { bucket, key } = parseS3Url(url, `${label} Destination`);
   const inputName = (sourceKey.split('/').pop() ?? 'output').replace(/\.[^.]*$/, '');
-  const baseName = key.slice(slash + 1) || inputName;
-  return { bucket, key: key.slice(0, slash + 1), baseName };
+  const slash = key.lastIndexOf('/');
+  return { bucket, prefix: `${key.slice(0, slash + 1)}${key.slice(slash + 1) || inputName}` };
 }
 
 /**
@@ -122,7 +112,7 @@ function rateControlOf(h264: H264Settings, label: string): RateControl {
   return { bitrate, maxBitrate, bufferSize: h264.HrdBufferSize ?? 2 * maxBitrate };
 }
 
-function profileOf(h264: H264Settings, label: string): VideoRungPlan['profile'] {
+function profileOf(h264: H264Settings, label: string): Mp4OutputPlan['profile'] {
   const profile = h264.CodecProfile ?? 'MAIN';
   if (profile === 'HIGH') return 'high';
   if (profile === 'MAIN') return 'main';
@@ -137,7 +127,35 @@ function levelOf(h264: H264Settings): string | undefined {
   return level.replace(/^LEVEL_/, '').replace('_', '.');
 }
 
-function videoRung(output: Output, label: string): VideoRungPlan {
+function gopOf(h264: H264Settings): GopPlan {
+  // MediaConvert's AUTO GOP is about two seconds.
+  if (!h264.GopSize || h264.GopSizeUnits === 'AUTO') return { size: 2, units: 'SECONDS' };
+  return { size: h264.GopSize, units: h264.GopSizeUnits === 'FRAMES' ? 'FRAMES' : 'SECONDS' };
+}
+
+const CHANNELS: Record<string, number> = {
+  CODING_MODE_1_0: 1,
+  CODING_MODE_1_1: 2,
+  CODING_MODE_2_0: 2,
+  CODING_MODE_5_1: 6,
+};
+
+function audioOf(output: Output, label: string): AudioPlan | undefined {
+  const descriptions = output.AudioDescriptions ?? [];
+  if (descriptions.length === 0) return undefined;
+  const [description] = descriptions;
+  const aac = description?.CodecSettings?.AacSettings;
+  if (descriptions.length > 1 || description?.CodecSettings?.Codec !== 'AAC' || !aac) {
+    throw invalid(`${label}: the local MediaConvert writes one AAC audio description per output`);
+  }
+  return {
+    bitrate: aac.Bitrate ?? 96000,
+    sampleRate: aac.SampleRate ?? 48000,
+    channels: CHANNELS[aac.CodingMode ?? 'CODING_MODE_2_0'] ?? 2,
+  };
+}
+
+function mp4Output(output: Output, label: string, destination: S3Location): Mp4OutputPlan {
   const video = output.VideoDescription;
   const h264 = video?.CodecSettings?.H264Settings;
   if (video?.CodecSettings?.Codec !== 'H_264' || !h264) {
@@ -148,71 +166,56 @@ function videoRung(output: Output, label: string): VideoRungPlan {
     h264.FramerateControl === 'SPECIFIED' && h264.FramerateNumerator && h264.FramerateDenominator
       ? { numerator: h264.FramerateNumerator, denominator: h264.FramerateDenominator }
       : undefined;
-  const audioGroup = output.ContainerSettings?.CmfcSettings?.AudioRenditionSets;
+  const audio = audioOf(output, label);
   return {
-    nameModifier: output.NameModifier ?? '',
+    kind: 'mp4',
+    destination,
     width: video.Width,
     height: video.Height,
     profile: profileOf(h264, label),
     level: levelOf(h264),
     rate: rateControlOf(h264, label),
+    gop: gopOf(h264),
     ...(forced ? { frameRate: forced } : {}),
-    ...(audioGroup ? { audioGroup } : {}),
+    ...(audio ? { audio } : {}),
+    moovFirst: output.ContainerSettings?.Mp4Settings?.MoovPlacement !== 'NORMAL',
   };
 }
 
-const CHANNELS: Record<string, number> = {
-  CODING_MODE_1_0: 1,
-  CODING_MODE_1_1: 2,
-  CODING_MODE_2_0: 2,
-  CODING_MODE_5_1: 6,
-};
-
-function audioOutput(output: Output, label: string): AudioPlan {
-  const [description, ...more] = output.AudioDescriptions ?? [];
-  const aac = description?.CodecSettings?.AacSettings;
-  if (!description || more.length > 0 || description.CodecSettings?.Codec !== 'AAC' || !aac) {
-    throw invalid(`${label}: the local MediaConvert writes one AAC audio description per output`);
+function frameCaptureOutput(output: Output, label: string, destination: S3Location): FrameCapturePlan {
+  const video = output.VideoDescription;
+  // A frame capture output has no container and no audio (mediaconvert/latest/ug/file-group-with-frame-capture-output.html).
+  if (output.ContainerSettings?.Container !== 'RAW' || (output.AudioDescriptions ?? []).length > 0) {
+    throw invalid(`${label}: a frame capture output needs container RAW and no audio`);
   }
-  return {
-    nameModifier: output.NameModifier ?? '',
-    groupId: output.ContainerSettings?.CmfcSettings?.AudioGroupId ?? 'program_audio',
-    bitrate: aac.Bitrate ?? 96000,
-    sampleRate: aac.SampleRate ?? 48000,
-    channels: CHANNELS[aac.CodingMode ?? 'CODING_MODE_2_0'] ?? 2,
-  };
-}
-
-function gopOf(h264: H264Settings | undefined): GopPlan {
-  // MediaConvert's AUTO GOP is about two seconds for ABR outputs.
-  if (!h264?.GopSize || h264.GopSizeUnits === 'AUTO') return { size: 2, units: 'SECONDS' };
-  return { size: h264.GopSize, units: h264.GopSizeUnits === 'FRAMES' ? 'FRAMES' : 'SECONDS' };
-}
-
-function posterOf(group: OutputGroup, sourceKey: string): PosterPlan | undefined {
-  const output = group.Outputs?.find(
-    (candidate) => candidate.VideoDescription?.CodecSettings?.Codec === 'FRAME_CAPTURE',
-  );
-  const video = output?.VideoDescription;
-  if (!video) return undefined;
+  if (!video?.Width || !video.Height) throw invalid(`${label}: Width and Height are required locally`);
   const capture = video.CodecSettings?.FrameCaptureSettings;
-  if (!video.Width || !video.Height) throw invalid('frame capture output: Width and Height are required locally');
-  const numerator = capture?.FramerateNumerator ?? 1;
-  const denominator = capture?.FramerateDenominator ?? 1;
   return {
-    destination: destinationOf(group.OutputGroupSettings?.FileGroupSettings?.Destination, 'file group', sourceKey),
+    kind: 'frame-capture',
+    destination,
     width: video.Width,
     height: video.Height,
-    intervalSeconds: denominator / numerator,
+    intervalSeconds: (capture?.FramerateDenominator ?? 1) / (capture?.FramerateNumerator ?? 1),
     maxCaptures: capture?.MaxCaptures ?? 10_000_000,
     quality: capture?.Quality ?? 80,
   };
 }
 
+function outputOf(output: Output, label: string, group: { bucket: string; prefix: string }): OutputPlan {
+  const base = `${group.prefix}${output.NameModifier ?? ''}`;
+  if (output.VideoDescription?.CodecSettings?.Codec === 'FRAME_CAPTURE') {
+    return frameCaptureOutput(output, label, { bucket: group.bucket, key: base });
+  }
+  if (output.ContainerSettings?.Container !== 'MP4') {
+    throw invalid(`${label}: the local MediaConvert writes MP4 and frame capture outputs only`);
+  }
+  return mp4Output(output, label, { bucket: group.bucket, key: `${base}.${output.Extension ?? 'mp4'}` });
+}
+
 /**
- * Reads the job settings the local transcode honours: one input, one CMAF group (H.264 rungs, at most one AAC
- * audio output, image-based trick play) and optionally a file group with a frame capture. Anything it cannot
- * honour is refused at CreateJob with BadRequestException, as MediaConvert refuses invalid settings.
+ * Reads the job settings the local transcode honours: one input and file groups of MP4 outputs (H.264, at most one
+ * AAC track) and frame captures. Settings MediaConvert refuses, and settings the local service cannot honour, are
+ * refused at CreateJob with BadRequestException.
  */
 export function readJobPlan(settings: JobSettings | undefined): TranscodePlan {
   const [input, ...moreInputs] = settings?.Inputs ?? [];
@@ -221,52 +224,27 @@ export function readJobPlan(settings: JobSettings | undefined): TranscodePlan {
   const source = parseS3Url(input.FileInput, 'FileInput');
   if (!source.key) throw invalid(`FileInput "${input.FileInput}" names no object`);
 
-  const groups = settings?.OutputGroups ?? [];
-  const cmafGroups = groups.filter((group) => group.OutputGroupSettings?.Type === 'CMAF_GROUP_SETTINGS');
-  const [cmafGroup] = cmafGroups;
-  const cmaf = cmafGroup?.OutputGroupSettings?.CmafGroupSettings;
-  if (!cmafGroup || !cmaf || cmafGroups.length > 1) throw invalid('the local MediaConvert needs one CMAF output group');
-  const others = groups.filter((group) => group !== cmafGroup);
-  if (others.some((group) => group.OutputGroupSettings?.Type !== 'FILE_GROUP_SETTINGS')) {
-    throw invalid('the local MediaConvert writes CMAF and file (frame capture) output groups only');
+  const groupSettings = settings?.OutputGroups ?? [];
+  if (groupSettings.length === 0) throw invalid('the job needs at least one output group');
+  const groups = groupSettings.map((group, groupIndex) => {
+    const label = `output group ${group.CustomName ?? String(groupIndex)}`;
+    if (group.OutputGroupSettings?.Type !== 'FILE_GROUP_SETTINGS') {
+      throw invalid(`${label}: the local MediaConvert writes file groups only`);
+    }
+    const destination = destinationOf(group, label, source.key);
+    const outputs = (group.Outputs ?? []).map((output, index) =>
+      outputOf(output, `${label} output ${output.NameModifier ?? String(index)}`, destination),
+    );
+    if (outputs.length === 0) throw invalid(`${label} has no outputs`);
+    // Two outputs of one group with one name would overwrite each other.
+    const names = outputs.map((output) => output.destination.key);
+    if (new Set(names).size !== names.length) throw invalid(`${label}: outputs need distinct NameModifiers`);
+    return outputs;
+  });
+  // "MediaConvert doesn't support jobs that consist only of a frame capture output"
+  // (mediaconvert/latest/ug/file-group-with-frame-capture-output.html).
+  if (!groups.flat().some((output) => output.kind === 'mp4')) {
+    throw invalid('a job needs an audio or video output besides its frame captures');
   }
-
-  const outputs = cmafGroup.Outputs ?? [];
-  const rungs = outputs
-    .filter((output) => output.VideoDescription)
-    .map((output, index) => videoRung(output, `CMAF output ${output.NameModifier ?? String(index)}`));
-  if (rungs.length === 0) throw invalid('the CMAF group has no video output');
-  const audioOutputs = outputs.filter((output) => output.AudioDescriptions && !output.VideoDescription);
-  if (audioOutputs.length > 1) throw invalid('the local MediaConvert writes at most one audio rendition');
-  const [audioSource] = audioOutputs;
-  const names = [...rungs.map((rung) => rung.nameModifier), ...(audioSource ? [audioSource.NameModifier ?? ''] : [])];
-  if (new Set(names).size !== names.length) throw invalid('CMAF outputs need distinct NameModifiers');
-
-  const firstH264 = outputs.find((output) => output.VideoDescription)?.VideoDescription?.CodecSettings?.H264Settings;
-  const trick =
-    cmaf.ImageBasedTrickPlay && cmaf.ImageBasedTrickPlay !== 'NONE' ? cmaf.ImageBasedTrickPlaySettings : undefined;
-  const posterGroup = others.find((group) => posterOf(group, source.key));
-
-  return {
-    source,
-    cmaf: {
-      destination: destinationOf(cmaf.Destination, 'CMAF group', source.key),
-      segmentSeconds: cmaf.SegmentLength ?? 10,
-      gop: gopOf(firstH264),
-      minBufferMs: cmaf.MinBufferTime ?? 2000,
-      bandwidthType: cmaf.MpdManifestBandwidthType === 'AVERAGE' ? 'AVERAGE' : 'MAX',
-    },
-    rungs,
-    ...(audioSource ? { audio: audioOutput(audioSource, `CMAF output ${audioSource.NameModifier ?? 'audio'}`) } : {}),
-    ...(posterGroup ? { poster: posterOf(posterGroup, source.key) } : {}),
-    ...(cmaf.ImageBasedTrickPlay && cmaf.ImageBasedTrickPlay !== 'NONE'
-      ? {
-          trickPlay: {
-            thumbnailWidth: trick?.ThumbnailWidth ?? 312,
-            tileWidth: trick?.TileWidth ?? 1,
-            tileHeight: trick?.TileHeight ?? 1,
-          },
-        }
-      : {}),
-  };
+  return { source, groups };
 }

@@ -1,43 +1,24 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FfmpegBinaries } from '../../ffmpeg/locate-binaries';
 import { probeMediaFile, type ProbedFile } from '../../ffmpeg/probe-media-file';
 import { FfmpegFailed, runFfmpeg } from '../../ffmpeg/run-ffmpeg';
 import type { ObjectStore } from '../../seam/object-store';
-import {
-  buildTranscodeArgs,
-  cmafFileNames,
-  thumbnailSize,
-  type CmafFileNames,
-  type SourceFacts,
-} from './build-ffmpeg-args';
+import { buildTranscodeArgs, WORK_FILES, type SourceFacts } from './build-ffmpeg-args';
 import { JobCanceled, JobFailed, ffmpegJobFailure, scrubPaths } from './job-failure';
-import { readFfmpegManifest } from './read-ffmpeg-manifest';
-import type { TranscodePlan, VideoRungPlan } from './read-job-plan';
-import {
-  bitrates,
-  dashManifest,
-  imagePlaylist,
-  masterPlaylist,
-  mediaPlaylist,
-  segmentSeconds,
-  thumbnailsWebVtt,
-  totalSeconds,
-  type CmafLadder,
-  type EncodedAudio,
-  type EncodedOutput,
-  type EncodedRung,
-  type EncodedThumbnails,
-} from './write-manifests';
+import type { FrameCapturePlan, Mp4OutputPlan, OutputPlan, TranscodePlan } from './read-job-plan';
 
-/** EventBridge's `outputGroupDetails` of a COMPLETE event, as transcode-callback reads them. */
+/**
+ * EventBridge's `outputGroupDetails` of a COMPLETE event: per file group, per output, the file written (for a frame
+ * capture, the last capture) with its duration and picture (mediaconvert/latest/ug/output-file-names-and-paths.html,
+ * file-group.html, file-group-with-frame-capture-output.html).
+ */
 export interface OutputGroupDetail {
-  type: 'CMAF_GROUP' | 'FILE_GROUP';
-  playlistFilePaths?: string[];
+  type: 'FILE_GROUP';
   outputDetails: {
-    outputFilePaths?: string[];
-    durationInMs?: number;
-    videoDetails?: { widthInPx: number; heightInPx: number; averageBitrate?: number };
+    outputFilePaths: string[];
+    durationInMs: number;
+    videoDetails: { widthInPx: number; heightInPx: number; averageBitrate?: number };
   }[];
 }
 
@@ -52,19 +33,6 @@ export interface TranscodeJobContext {
   workDir: string;
   signal: AbortSignal;
   onProgress: (phase: JobPhase, percentComplete: number, framesDecoded: number) => void;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.m3u8': 'application/vnd.apple.mpegurl',
-  '.mpd': 'application/dash+xml',
-  '.cmfv': 'video/mp4',
-  '.cmfa': 'audio/mp4',
-  '.jpg': 'image/jpeg',
-  '.vtt': 'text/vtt',
-};
-
-function contentTypeOf(file: string): string {
-  return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
 }
 
 function throwIfCanceled(signal: AbortSignal): void {
@@ -100,7 +68,7 @@ async function probeSource(context: TranscodeJobContext, sourceFile: string, sou
   if (!video?.width || !video.height) {
     throw new JobFailed(1010, `Unable to open input file [${sourceUrl}]: [Failed probe/open: [no video stream]]`);
   }
-  if (context.plan.audio && !hasAudio) {
+  if (context.plan.groups.flat().some((output) => output.kind === 'mp4' && output.audio) && !hasAudio) {
     // MediaConvert fails a job whose audio output has no audio to read (see build-job-settings.ts).
     throw new JobFailed(1040, `No audio track found in input [${sourceUrl}] for the audio output`);
   }
@@ -113,67 +81,61 @@ async function probeSource(context: TranscodeJobContext, sourceFile: string, sou
   };
 }
 
-async function encodedOutput(
-  workDir: string,
-  names: CmafFileNames,
-  output: { nameModifier: string },
-  init: string,
-): Promise<EncodedOutput> {
-  const manifest = path.join(workDir, names.ffmpegManifest(output));
-  const track = readFfmpegManifest(await readFile(manifest, 'utf8'));
-  await rm(manifest, { force: true });
-  const base = names.rungBase(output);
-  const extension = path.extname(init);
-  const segments = track.durations.map((_, index) => `${base}_${String(index + 1).padStart(5, '0')}${extension}`);
-  const segmentBytes = await Promise.all(segments.map(async (file) => (await stat(path.join(workDir, file))).size));
-  return { track, playlist: `${base}.m3u8`, init, segments, segmentBytes };
-}
-
-async function encodedThumbnails(
-  context: TranscodeJobContext,
-  names: CmafFileNames,
-  top: EncodedRung,
-): Promise<EncodedThumbnails | undefined> {
-  const { trickPlay } = context.plan;
-  if (!trickPlay) return undefined;
-  const { width, height } = thumbnailSize(trickPlay, top.plan);
-  const perTile = trickPlay.tileWidth * trickPlay.tileHeight;
-  let start = top.track.start / top.track.timescale;
-  const spans = segmentSeconds(top.track).map((duration) => {
-    const span = { start, duration };
-    start += duration;
-    return span;
-  });
-  const wanted = Math.ceil(spans.length / perTile);
-  const written = new Set(await readdir(context.workDir));
-  const images: string[] = [];
-  for (let number = 1; written.has(names.thumbnailName(number)); number += 1) {
-    if (number <= wanted) images.push(names.thumbnailName(number));
-    // One image per segment: an extra capture past the last segment boundary is dropped.
-    else await rm(path.join(context.workDir, names.thumbnailName(number)), { force: true });
-  }
-  if (images.length === 0) return undefined;
-  const base = context.plan.cmaf.destination.baseName;
-  return {
-    images,
-    width,
-    height,
-    tileWidth: trickPlay.tileWidth,
-    tileHeight: trickPlay.tileHeight,
-    spans: spans.slice(0, images.length * perTile),
-    playlist: `${base}_thumbnails.m3u8`,
-    webVtt: `${base}_thumbnails.vtt`,
-  };
-}
-
 function s3Url(bucket: string, key: string): string {
   return `s3://${bucket}/${key}`;
 }
 
+type OutputDetail = OutputGroupDetail['outputDetails'][number];
+
+/** Moves one MP4 into the store and describes it as MediaConvert does: its path, duration, size and bitrate. */
+async function publishMp4(context: TranscodeJobContext, output: Mp4OutputPlan): Promise<OutputDetail> {
+  const file = path.join(context.workDir, WORK_FILES.mp4(output));
+  const probed = await probeMediaFile(context.binaries.ffprobe, file);
+  const video = probed.streams.find((stream) => stream.codecType === 'video');
+  const seconds = probed.duration ?? video?.duration ?? 0;
+  const { size } = await stat(file);
+  const { bucket, key } = output.destination;
+  await context.store.putFile(bucket, key, file, { move: true, contentType: 'video/mp4' });
+  return {
+    outputFilePaths: [s3Url(bucket, key)],
+    durationInMs: Math.round(seconds * 1000),
+    videoDetails: {
+      widthInPx: video?.width ?? output.width,
+      heightInPx: video?.height ?? output.height,
+      averageBitrate: seconds > 0 ? Math.round((size * 8) / seconds) : 0,
+    },
+  };
+}
+
+/** Moves every capture of one output into the store; MediaConvert reports the last one. */
+async function publishCaptures(
+  context: TranscodeJobContext,
+  output: FrameCapturePlan,
+  durationInMs: number,
+  written: string[],
+): Promise<OutputDetail> {
+  const prefix = output.destination.key.slice(output.destination.key.lastIndexOf('/') + 1);
+  const captures = written.filter((file) => file.startsWith(`${prefix}.`) && /\.\d{7}\.jpg$/.test(file)).sort();
+  const folder = output.destination.key.slice(0, output.destination.key.lastIndexOf('/') + 1);
+  for (const file of captures) {
+    throwIfCanceled(context.signal);
+    await context.store.putFile(output.destination.bucket, `${folder}${file}`, path.join(context.workDir, file), {
+      move: true,
+      contentType: 'image/jpeg',
+    });
+  }
+  const last = captures.at(-1);
+  if (!last) throw new JobFailed(1999, `the frame capture output ${prefix} captured no frame`);
+  return {
+    outputFilePaths: [s3Url(output.destination.bucket, `${folder}${last}`)],
+    durationInMs,
+    videoDetails: { widthInPx: output.width, heightInPx: output.height },
+  };
+}
+
 /**
- * Runs one MediaConvert job locally: probe, one ffmpeg for every output, manifests written from what was encoded,
- * then every file moved into the object store (segments first, manifests last, so a reader never finds a manifest
- * naming a missing file). Returns the COMPLETE event's output group details.
+ * Runs one MediaConvert job locally: probe, one ffmpeg for every output, then every file moved into the object
+ * store. Returns the COMPLETE event's output group details, groups and outputs in the order of the settings.
  */
 export async function runTranscodeJob(context: TranscodeJobContext): Promise<OutputGroupDetail[]> {
   const { plan, store, workDir, signal } = context;
@@ -183,10 +145,7 @@ export async function runTranscodeJob(context: TranscodeJobContext): Promise<Out
   const source = await probeSource(context, sourceFile, sourceUrl);
   throwIfCanceled(signal);
 
-  const names = cmafFileNames(plan);
-  const posterFolder = path.join(workDir, 'poster');
-  await mkdir(posterFolder, { recursive: true });
-  const run = runFfmpeg(context.binaries.ffmpeg, buildTranscodeArgs(plan, source, sourceFile, names, posterFolder), {
+  const run = runFfmpeg(context.binaries.ffmpeg, buildTranscodeArgs(plan, source, sourceFile), {
     cwd: workDir,
     onProgress: ({ outTimeSeconds, frame }) => {
       const fraction = source.durationSeconds > 0 ? Math.min(1, outTimeSeconds / source.durationSeconds) : 0;
@@ -208,112 +167,27 @@ export async function runTranscodeJob(context: TranscodeJobContext): Promise<Out
   throwIfCanceled(signal);
   context.onProgress('UPLOADING', 90, 0);
 
-  const rungs: EncodedRung[] = await Promise.all(
-    plan.rungs.map(async (rung: VideoRungPlan) => ({
-      plan: rung,
-      ...(await encodedOutput(workDir, names, rung, names.videoInit(rung))),
-    })),
-  );
-  const audio: EncodedAudio | undefined =
-    plan.audio && source.hasAudio
-      ? {
-          plan: plan.audio,
-          ...(await encodedOutput(workDir, names, plan.audio, names.audioInit(plan.audio))),
-        }
-      : undefined;
-  const [top] = rungs;
-  if (!top) throw new JobFailed(1999, 'the job encoded no video');
-  const thumbnails = await encodedThumbnails(context, names, top);
-  const ladder: CmafLadder = {
-    rungs,
-    ...(audio ? { audio } : {}),
-    ...(thumbnails ? { thumbnails } : {}),
-    segmentSeconds: plan.cmaf.segmentSeconds,
-    minBufferMs: plan.cmaf.minBufferMs,
-    bandwidthType: plan.cmaf.bandwidthType,
-  };
-  const base = plan.cmaf.destination.baseName;
-  const manifests: [string, string][] = [
-    ...[...rungs, ...(audio ? [audio] : [])].map((output): [string, string] => [
-      output.playlist,
-      mediaPlaylist(output),
-    ]),
-    ...(thumbnails
-      ? [
-          [thumbnails.playlist, imagePlaylist(thumbnails)] as [string, string],
-          [thumbnails.webVtt, thumbnailsWebVtt(thumbnails)] as [string, string],
-        ]
-      : []),
-    [`${base}.mpd`, dashManifest(ladder)],
-    [`${base}.m3u8`, masterPlaylist(ladder)],
-  ];
-  await Promise.all(manifests.map(([name, body]) => writeFile(path.join(workDir, name), body)));
-
-  const { bucket: cmafBucket, key: cmafPrefix } = plan.cmaf.destination;
-  const media = [
-    ...[...rungs, ...(audio ? [audio] : [])].flatMap((output) => [output.init, ...output.segments]),
-    ...(thumbnails?.images ?? []),
-  ];
-  for (const name of [...media, ...manifests.map(([manifest]) => manifest)]) {
+  // MP4s first: the frame captures report the job's duration, which the MP4s measure.
+  const mp4Details = new Map<OutputPlan, OutputDetail>();
+  for (const output of plan.groups.flat()) {
+    if (output.kind !== 'mp4') continue;
     throwIfCanceled(signal);
-    await store.putFile(cmafBucket, `${cmafPrefix}${name}`, path.join(workDir, name), {
-      move: true,
-      contentType: contentTypeOf(name),
-    });
+    mp4Details.set(output, await publishMp4(context, output));
   }
-  const posterPaths = await uploadPosters(context, posterFolder);
+  const durationInMs = Math.max(0, ...[...mp4Details.values()].map((detail) => detail.durationInMs));
+  const written = await readdir(workDir);
+  const groups: OutputGroupDetail[] = [];
+  for (const outputs of plan.groups) {
+    const outputDetails: OutputDetail[] = [];
+    for (const output of outputs) {
+      const mp4 = mp4Details.get(output);
+      if (mp4) outputDetails.push(mp4);
+      else if (output.kind === 'frame-capture') {
+        outputDetails.push(await publishCaptures(context, output, durationInMs, written));
+      }
+    }
+    groups.push({ type: 'FILE_GROUP', outputDetails });
+  }
   context.onProgress('UPLOADING', 100, 0);
-
-  const durationInMs = Math.round(totalSeconds(top.track) * 1000);
-  const cmafUrl = (name: string): string => s3Url(cmafBucket, `${cmafPrefix}${name}`);
-  const groups: OutputGroupDetail[] = [
-    {
-      type: 'CMAF_GROUP',
-      playlistFilePaths: [cmafUrl(`${base}.m3u8`), cmafUrl(`${base}.mpd`)],
-      outputDetails: [
-        ...rungs.map((rung) => ({
-          outputFilePaths: [cmafUrl(rung.playlist)],
-          durationInMs,
-          videoDetails: {
-            widthInPx: rung.track.width ?? rung.plan.width,
-            heightInPx: rung.track.height ?? rung.plan.height,
-            averageBitrate: bitrates(rung).average,
-          },
-        })),
-        ...(audio ? [{ outputFilePaths: [cmafUrl(audio.playlist)], durationInMs }] : []),
-        ...(thumbnails ? [{ outputFilePaths: [cmafUrl(thumbnails.playlist)], durationInMs }] : []),
-      ],
-    },
-  ];
-  if (plan.poster && posterPaths.length > 0) {
-    groups.push({
-      type: 'FILE_GROUP',
-      // MediaConvert reports the last capture of a frame-capture output.
-      outputDetails: [
-        {
-          outputFilePaths: posterPaths.slice(-1),
-          durationInMs,
-          videoDetails: { widthInPx: plan.poster.width, heightInPx: plan.poster.height },
-        },
-      ],
-    });
-  }
   return groups;
-}
-
-async function uploadPosters(context: TranscodeJobContext, posterFolder: string): Promise<string[]> {
-  const { poster } = context.plan;
-  if (!poster) return [];
-  const files = (await readdir(posterFolder)).filter((file) => file.endsWith('.jpg')).sort();
-  const uploaded: string[] = [];
-  for (const file of files) {
-    throwIfCanceled(context.signal);
-    const key = `${poster.destination.key}${file}`;
-    await context.store.putFile(poster.destination.bucket, key, path.join(posterFolder, file), {
-      move: true,
-      contentType: 'image/jpeg',
-    });
-    uploaded.push(s3Url(poster.destination.bucket, key));
-  }
-  return uploaded;
 }

@@ -23,6 +23,7 @@ function jobRecord(correlationId: string, expiresAt: number): TranscodeJobRecord
     publishId: 'a1-p1',
     destinationPrefix: 's3://media/assets/a1/a1-p1/',
     renditions: [{ name: '720p', width: 1280, height: 720, maxBitrate: 3_000_000, codec: 'h264' }],
+    trickplay: { intervalSeconds: 6, width: 320, height: 180 },
     templateVersion: '3',
     expiresAt,
   };

@@ -280,6 +280,41 @@ describe('local MediaConvert jobs', () => {
     expect(scheduler.active).toBe(0);
   });
 
+  it('refuses a job of frame captures only, as MediaConvert does', async () => {
+    const request = jobRequest();
+    const settings = request.Settings as { OutputGroups: { CustomName?: string }[] };
+    settings.OutputGroups = settings.OutputGroups.filter((group) => group.CustomName === 'images');
+
+    await expect(mediaConvert.handle('CreateJob', request)).rejects.toMatchObject({
+      name: 'BadRequestException',
+      message: 'a job needs an audio or video output besides its frame captures',
+    });
+  });
+
+  it('refuses a frame capture output with a container or with audio', async () => {
+    const withContainer = jobRequest();
+    const captures = (withContainer.Settings as { OutputGroups: { Outputs: Record<string, unknown>[] }[] })
+      .OutputGroups[1]?.Outputs;
+    if (captures?.[0]) captures[0].ContainerSettings = { Container: 'MP4' };
+
+    await expect(mediaConvert.handle('CreateJob', withContainer)).rejects.toMatchObject({
+      name: 'BadRequestException',
+      message: expect.stringContaining('a frame capture output needs container RAW and no audio') as unknown,
+    });
+  });
+
+  it('refuses two outputs of one group that would write the same file', async () => {
+    const request = jobRequest();
+    const [mp4] = (request.Settings as { OutputGroups: { Outputs: Record<string, unknown>[] }[] }).OutputGroups;
+    const [first] = mp4?.Outputs ?? [];
+    if (mp4 && first) mp4.Outputs = [first, structuredClone(first)];
+
+    await expect(mediaConvert.handle('CreateJob', request)).rejects.toMatchObject({
+      name: 'BadRequestException',
+      message: expect.stringContaining('outputs need distinct NameModifiers') as unknown,
+    });
+  });
+
   it('refuses settings it cannot honour, unknown jobs and unknown commands', async () => {
     const request = jobRequest();
     (request.Settings as { OutputGroups: unknown[] }).OutputGroups = [];

@@ -1,24 +1,19 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ProbeResult } from '@aws-sdk/client-mediaconvert';
+import type { SourceMedia, TranscodeResult } from '../../../functions/commons/types';
 import { describeSourceMedia } from '../../../functions/probe-source/describe-source-media';
+import { thumbnailTrack } from '../../../functions/register-asset/thumbnail-track';
 import { buildJobSettings, loadJobTemplate } from '../../../functions/submit-transcode/build-job-settings';
-import { summariseJobOutputs } from '../../../functions/transcode-callback/summarise-job-outputs';
 import type { JobStateDetail } from '../../../functions/transcode-callback/job-state-event';
-import type { SourceMedia } from '../../../functions/commons/types';
-import { LocalMediaConvert } from '../../../local/services/media-convert';
+import { summariseJobOutputs } from '../../../functions/transcode-callback/summarise-job-outputs';
 import type { LocalEvent } from '../../../local/seam/local-events';
+import { LocalMediaConvert } from '../../../local/services/media-convert';
 import { generateClip, type ClipOptions } from '../../support/generate-clip';
-import {
-  dashReferencedFiles,
-  descendants,
-  inspectRendition,
-  parseHlsMaster,
-  parseHlsMediaPlaylist,
-  parseXml,
-  probeStreams,
-} from '../../support/media-inspection';
+import { ManualScheduler } from '../../support/manual-scheduler';
+import { probeStreams } from '../../support/media-inspection';
+import { topLevelBoxes, videoKeyframes } from '../../support/mp4-inspection';
 import { TempObjectStore } from '../../support/temp-object-store';
 
 jest.setTimeout(120_000);
@@ -30,9 +25,11 @@ const LIMITS = { maxDurationSeconds: 3600, maxBytes: 10 * 1024 ** 3 };
 interface Published {
   events: LocalEvent[];
   media: SourceMedia;
-  renditions: { name: string; width: number; height: number; maxBitrate: number; codec: string }[];
   detail: JobStateDetail;
-  cmafFolder: string;
+  /** What transcode-callback makes of the COMPLETE event (the Transcode state's result). */
+  result: TranscodeResult;
+  /** STATUS_UPDATE ticks still registered once the job ended. */
+  ticksLeft: number;
 }
 
 let store: TempObjectStore;
@@ -48,23 +45,37 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
-/** Uploads a generated clip, probes it, builds the job exactly as submit-transcode does, runs it to its end. */
+/** s3://bucket/key -> the object's file in the store. */
+function fileOf(uri: string): string {
+  const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
+  return store.filePath(bucket, key);
+}
+
+/**
+ * Uploads a generated clip, probes it, builds the job exactly as submit-transcode does, runs it to its end and reads
+ * the COMPLETE event as transcode-callback does. One STATUS_UPDATE tick is driven by hand as soon as the job runs.
+ */
 async function publish(name: string, clip: ClipOptions): Promise<Published> {
   const key = `uploads/${name}/clip.mp4`;
   const generated = await generateClip(path.join(workDir, `${name}.mp4`), clip);
   await store.putFile(SOURCE_BUCKET, key, generated, { move: true, contentType: 'video/mp4' });
   const events: LocalEvent[] = [];
+  const scheduler = new ManualScheduler();
   const mediaConvert = new LocalMediaConvert({
     store,
-    publish: (event) => events.push(event),
+    publish: (event) => {
+      events.push(event);
+      // The job registers its STATUS_UPDATE tick right after PROGRESSING, before it awaits anything.
+      if (event.detail.status === 'PROGRESSING') queueMicrotask(() => scheduler.tick());
+    },
     workDir,
-    statusUpdateIntervalMs: 200,
+    scheduler,
   });
   try {
     const probe = await mediaConvert.handle('Probe', { InputFiles: [{ FileUrl: `s3://${SOURCE_BUCKET}/${key}` }] });
     const media = describeSourceMedia((probe.ProbeResults as ProbeResult[])[0], LIMITS);
     const destinationPrefix = `s3://${MEDIA_BUCKET}/assets/${name}/${name}-publish/`;
-    const { settings, renditions } = buildJobSettings({
+    const { settings, renditions, trickplay } = buildJobSettings({
       template: loadJobTemplate(),
       sourceUri: `s3://${SOURCE_BUCKET}/${key}`,
       destinationPrefix,
@@ -81,21 +92,26 @@ async function publish(name: string, clip: ClipOptions): Promise<Published> {
     await mediaConvert.idle();
     const last = events[events.length - 1];
     if (last?.detail.status !== 'COMPLETE') throw new Error(`job ended ${JSON.stringify(last?.detail)}`);
-    return {
-      events,
-      media,
+    const detail = last.detail as unknown as JobStateDetail;
+    const result = summariseJobOutputs(detail, {
+      correlationId: `${name}-correlation`,
+      taskToken: 'token',
+      assetId: name,
+      publishId: `${name}-publish`,
+      destinationPrefix,
       renditions,
-      detail: last.detail as unknown as JobStateDetail,
-      cmafFolder: store.filePath(MEDIA_BUCKET, `assets/${name}/${name}-publish/cmaf`),
-    };
+      ...(media.hasAudio ? { audioLanguage: media.audioLanguage ?? 'und' } : {}),
+      trickplay,
+      templateVersion: 'publish-mp4.v1',
+      expiresAt: 0,
+    });
+    return { events, media, detail, result, ticksLeft: scheduler.active };
   } finally {
     await mediaConvert.close();
   }
 }
 
-async function text(folder: string, file: string): Promise<string> {
-  return readFile(path.join(folder, file), 'utf8');
-}
+const prefixOf = (name: string): string => `s3://${MEDIA_BUCKET}/assets/${name}/${name}-publish`;
 
 describe('local MediaConvert: a landscape clip with audio', () => {
   let published: Published;
@@ -104,15 +120,10 @@ describe('local MediaConvert: a landscape clip with audio', () => {
     published = await publish('landscape', { durationSeconds: 8, width: 1280, height: 720 });
   });
 
-  it('announces PROGRESSING, status updates with growing progress, then COMPLETE', () => {
-    const statuses = published.events.map((event) => event.detail.status);
-    expect(statuses[0]).toBe('PROGRESSING');
-    expect(statuses[statuses.length - 1]).toBe('COMPLETE');
-    expect(statuses.filter((status) => status === 'STATUS_UPDATE').length).toBeGreaterThan(0);
-    const percents = published.events
-      .filter((event) => event.detail.status === 'STATUS_UPDATE')
-      .map((event) => (event.detail.jobProgress as { jobPercentComplete: number }).jobPercentComplete);
-    expect([...percents].sort((a, b) => a - b)).toEqual(percents);
+  it('announces PROGRESSING, a STATUS_UPDATE on each tick while it runs, then COMPLETE, and stops ticking', () => {
+    expect(published.events.map((event) => event.detail.status)).toEqual(['PROGRESSING', 'STATUS_UPDATE', 'COMPLETE']);
+    expect(published.events[1]?.detail.jobProgress).toMatchObject({ jobPercentComplete: 0, currentPhase: 'PROBING' });
+    expect(published.ticksLeft).toBe(0);
     for (const event of published.events) {
       expect(event).toMatchObject({
         source: 'aws.mediaconvert',
@@ -126,172 +137,129 @@ describe('local MediaConvert: a landscape clip with audio', () => {
     }
   });
 
-  it('completes with outputs that transcode-callback turns into a publishable result', async () => {
-    const record = {
-      correlationId: 'landscape-correlation',
-      taskToken: 'token',
-      assetId: 'landscape',
-      publishId: 'landscape-publish',
-      destinationPrefix: `s3://${MEDIA_BUCKET}/assets/landscape/landscape-publish/`,
-      renditions: published.renditions,
-      templateVersion: 'publish-cmaf.v1',
-      expiresAt: 0,
-    };
-    const result = summariseJobOutputs(published.detail, record);
+  it('reports per file group, per output, the file written (the last capture of a frame capture)', () => {
+    const prefix = prefixOf('landscape');
+    const groups = published.detail.outputGroupDetails ?? [];
 
-    expect(result.hlsManifest).toBe(`s3://${MEDIA_BUCKET}/assets/landscape/landscape-publish/cmaf/index.m3u8`);
-    expect(result.dashManifest).toBe(`s3://${MEDIA_BUCKET}/assets/landscape/landscape-publish/cmaf/index.mpd`);
-    expect(result.poster).toBe(`s3://${MEDIA_BUCKET}/assets/landscape/landscape-publish/poster/poster.0000001.jpg`);
-    expect(result.durationSeconds).toBeCloseTo(8, 0);
-    for (const uri of [result.hlsManifest, result.dashManifest, result.poster]) {
-      const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri) ?? [];
-      await expect(store.head(bucket, key)).resolves.toBeDefined();
-    }
-    const posterStreams = await probeStreams(
-      store.filePath(MEDIA_BUCKET, 'assets/landscape/landscape-publish/poster/poster.0000001.jpg'),
+    expect(groups.map((group) => group.type)).toEqual(['FILE_GROUP', 'FILE_GROUP']);
+    expect(groups[0]?.outputDetails?.map((output) => output.outputFilePaths)).toEqual(
+      ['720p', '540p', '360p', '270p'].map((rung) => [`${prefix}/mp4/index_${rung}.mp4`]),
     );
-    expect(posterStreams[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720 });
+    expect(groups[1]?.outputDetails?.map((output) => output.outputFilePaths)).toEqual([
+      [`${prefix}/images/index_poster.0000001.jpg`],
+      [`${prefix}/images/index_thumbnails.0000001.jpg`],
+    ]);
+    for (const output of groups.flatMap((group) => group.outputDetails ?? [])) {
+      expect(output.durationInMs).toBeGreaterThan(7900);
+      expect(output.durationInMs).toBeLessThan(8100);
+    }
+    expect(groups[0]?.outputDetails?.[0]?.videoDetails).toMatchObject({ widthInPx: 1280, heightInPx: 720 });
+    expect(groups[0]?.outputDetails?.[0]?.videoDetails?.averageBitrate).toBeGreaterThan(128_000);
   });
 
-  it('encodes every planned rung as H.264 High at its planned size, never above the source', async () => {
-    expect(published.renditions.map((rendition) => rendition.name)).toEqual(['720p', '540p', '360p', '270p']);
-    for (const rendition of published.renditions) {
-      const playlist = parseHlsMediaPlaylist(await text(published.cmafFolder, `index_${rendition.name}.m3u8`));
-      const facts = await inspectRendition(
-        path.join(published.cmafFolder, playlist.map ?? ''),
-        playlist.segments.map((segment) => path.join(published.cmafFolder, segment.uri)),
-      );
-      expect(facts).toMatchObject({ codec: 'h264', profile: 'High', width: rendition.width, height: rendition.height });
-      expect(facts.width).toBeLessThanOrEqual(published.media.width);
-      expect(facts.height).toBeLessThanOrEqual(published.media.height);
+  it('completes with outputs that transcode-callback turns into a publishable result', () => {
+    const prefix = prefixOf('landscape');
+
+    expect(published.result).toMatchObject({
+      mp4Files: ['720p', '540p', '360p', '270p'].map((rung) => `${prefix}/mp4/index_${rung}.mp4`),
+      audioLanguage: 'und',
+      poster: `${prefix}/images/index_poster.0000001.jpg`,
+      trickplay: {
+        lastCapture: `${prefix}/images/index_thumbnails.0000001.jpg`,
+        intervalSeconds: 6,
+        width: 320,
+        height: 180,
+      },
+    });
+    expect(published.result.durationSeconds).toBeCloseTo(8, 0);
+  });
+
+  it('encodes every rung as H.264 High at its planned size, never above the source, with AAC-LC stereo muxed in', async () => {
+    for (const [index, file] of published.result.mp4Files.entries()) {
+      const rendition = published.result.renditions[index];
+      const streams = await probeStreams(fileOf(file));
+
+      expect(streams).toEqual([
+        expect.objectContaining({
+          codec_type: 'video',
+          codec_name: 'h264',
+          profile: 'High',
+          width: rendition?.width,
+          height: rendition?.height,
+        }),
+        expect.objectContaining({ codec_type: 'audio', codec_name: 'aac', sample_rate: '48000', channels: 2 }),
+      ]);
+      expect(rendition?.width).toBeLessThanOrEqual(published.media.width);
+      expect(rendition?.height).toBeLessThanOrEqual(published.media.height);
     }
   });
 
-  it('starts every segment of every rung with a keyframe at the same instant (6 s segments, 2 s GOPs)', async () => {
-    const starts: number[][] = [];
-    const keyframes: number[][] = [];
-    for (const rendition of published.renditions) {
-      const playlist = parseHlsMediaPlaylist(await text(published.cmafFolder, `index_${rendition.name}.m3u8`));
-      const facts = await inspectRendition(
-        path.join(published.cmafFolder, playlist.map ?? ''),
-        playlist.segments.map((segment) => path.join(published.cmafFolder, segment.uri)),
-      );
-      expect(facts.segmentStarts.every((start) => start.keyframe)).toBe(true);
-      starts.push(facts.segmentStarts.map((start) => start.time));
-      keyframes.push(facts.keyframes);
+  it('writes non-fragmented MP4s with the moov box before the media data (progressive download)', async () => {
+    for (const file of published.result.mp4Files) {
+      const boxes = await topLevelBoxes(fileOf(file));
+
+      expect(boxes).not.toContain('moof');
+      expect(boxes.filter((box) => box === 'moov' || box === 'mdat')).toEqual(['moov', 'mdat']);
+      expect(boxes[0]).toBe('ftyp');
     }
-    expect(starts[0]).toHaveLength(2);
-    expect(starts[0]?.map(Math.round)).toEqual([0, 6]);
-    expect(keyframes[0]?.map(Math.round)).toEqual([0, 2, 4, 6]);
-    for (const other of starts.slice(1)) expect(other).toEqual(starts[0]);
+  });
+
+  it('puts a keyframe every 2 s, at the same instants in every rung', async () => {
+    const keyframes = await Promise.all(published.result.mp4Files.map((file) => videoKeyframes(fileOf(file))));
+
+    expect(keyframes[0]?.map((time) => Math.round(time * 100) / 100)).toEqual([0, 2, 4, 6]);
     for (const other of keyframes.slice(1)) expect(other).toEqual(keyframes[0]);
   });
 
-  it('writes an HLS multivariant playlist with bandwidth, resolution, codecs, frame rate and the audio group', async () => {
-    const master = parseHlsMaster(await text(published.cmafFolder, 'index.m3u8'));
+  it('captures the poster at 0 s and 5 s and a thumbnail every 6 s, named as MediaConvert names them', async () => {
+    const images = await store.list(MEDIA_BUCKET, 'assets/landscape/landscape-publish/images/');
 
-    expect(master.tags).toContain('#EXT-X-INDEPENDENT-SEGMENTS');
-    expect(master.media).toEqual([
-      expect.objectContaining({ TYPE: 'AUDIO', 'GROUP-ID': 'audio_aac', URI: 'index_audio.m3u8', CHANNELS: '2' }),
+    expect(images.map((image) => image.key.split('/').pop())).toEqual([
+      'index_poster.0000000.jpg',
+      'index_poster.0000001.jpg',
+      'index_thumbnails.0000000.jpg',
+      'index_thumbnails.0000001.jpg',
     ]);
-    expect(master.variants.map((variant) => variant.uri)).toEqual(
-      published.renditions.map((rendition) => `index_${rendition.name}.m3u8`),
-    );
-    master.variants.forEach(({ attributes }, index) => {
-      const rendition = published.renditions[index];
-      expect(attributes.RESOLUTION).toBe(`${rendition?.width ?? 0}x${rendition?.height ?? 0}`);
-      expect(attributes.CODECS).toMatch(/^avc1\.64[0-9a-f]{4},mp4a\.40\.2$/);
-      expect(attributes['FRAME-RATE']).toBe('30.000');
-      expect(attributes.AUDIO).toBe('audio_aac');
-      expect(Number(attributes.BANDWIDTH)).toBeGreaterThanOrEqual(Number(attributes['AVERAGE-BANDWIDTH']));
-      expect(Number(attributes['AVERAGE-BANDWIDTH'])).toBeGreaterThan(128_000);
-    });
-    const bandwidths = master.variants.map(({ attributes }) => Number(attributes.BANDWIDTH));
-    expect([...bandwidths].sort((a, b) => b - a)).toEqual(bandwidths);
-    expect(master.imageStreams).toEqual([expect.objectContaining({ CODECS: 'jpeg', URI: 'index_thumbnails.m3u8' })]);
+    expect(images.every((image) => image.contentType === 'image/jpeg')).toBe(true);
+    const poster = await probeStreams(fileOf(published.result.poster));
+    expect(poster[0]).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720 });
+    const thumbnail = await probeStreams(fileOf(published.result.trickplay.lastCapture));
+    expect(thumbnail[0]).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 180 });
   });
 
-  it('writes VOD media playlists whose segments exist and add up to the clip', async () => {
-    for (const name of [...published.renditions.map((rendition) => rendition.name), 'audio']) {
-      const playlist = parseHlsMediaPlaylist(await text(published.cmafFolder, `index_${name}.m3u8`));
-      expect(playlist.tags).toEqual(
-        expect.arrayContaining(['#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-ENDLIST', '#EXT-X-INDEPENDENT-SEGMENTS']),
-      );
-      expect(playlist.map).toBeDefined();
-      await expect(stat(path.join(published.cmafFolder, playlist.map ?? ''))).resolves.toBeDefined();
-      for (const segment of playlist.segments) {
-        expect(Math.round(segment.duration)).toBeLessThanOrEqual(playlist.targetDuration);
-        await expect(stat(path.join(published.cmafFolder, segment.uri))).resolves.toBeDefined();
-      }
-      const total = playlist.segments.reduce((sum, segment) => sum + segment.duration, 0);
-      expect(total).toBeCloseTo(8, 0);
-    }
-  });
+  it('gives a WebVTT thumbnails track whose cues name exactly the captures written, one per 6 s', async () => {
+    const track = thumbnailTrack(published.result.trickplay, published.result.durationSeconds);
+    const images = await store.list(MEDIA_BUCKET, 'assets/landscape/landscape-publish/images/index_thumbnails.');
 
-  it('encodes the audio as AAC-LC stereo at 48 kHz in its own rendition', async () => {
-    const playlist = parseHlsMediaPlaylist(await text(published.cmafFolder, 'index_audio.m3u8'));
-    const streams = await probeStreams(path.join(published.cmafFolder, playlist.map ?? ''));
-    expect(streams).toEqual([
-      expect.objectContaining({ codec_type: 'audio', codec_name: 'aac', sample_rate: '48000', channels: 2 }),
-    ]);
-  });
-
-  it('writes a static DASH MPD over the same files, with trick-play images', async () => {
-    const mpd = parseXml(await text(published.cmafFolder, 'index.mpd'));
-
-    expect(mpd.name).toBe('MPD');
-    expect(mpd.attributes.type).toBe('static');
-    const sets = descendants(mpd, 'AdaptationSet').map((set) => set.attributes.contentType);
-    expect(sets).toEqual(['video', 'audio', 'image']);
-    const referenced = dashReferencedFiles(mpd);
-    expect(referenced).toHaveLength(published.renditions.length + 2);
-    for (const { files } of referenced) {
-      expect(files.length).toBeGreaterThan(1);
-      for (const file of files) await expect(stat(path.join(published.cmafFolder, file))).resolves.toBeDefined();
-    }
-    const video = descendants(mpd, 'Representation').filter((representation) => representation.attributes.width);
-    expect(video[0]?.attributes).toMatchObject({ width: '1280', height: '720', bandwidth: '3500000' });
-  });
-
-  it('writes one trick-play thumbnail per segment, with an HLS image playlist and WebVTT', async () => {
-    const playlist = await text(published.cmafFolder, 'index_thumbnails.m3u8');
-    const images = playlist.split('\n').filter((line) => line.endsWith('.jpg'));
-    expect(playlist).toContain('#EXT-X-IMAGES-ONLY');
-    expect(images).toEqual(['index_thumbnails_00001.jpg', 'index_thumbnails_00002.jpg']);
-    const streams = await probeStreams(path.join(published.cmafFolder, 'index_thumbnails_00002.jpg'));
-    expect(streams[0]).toMatchObject({ width: 320, height: 180 });
-    const vtt = await text(published.cmafFolder, 'index_thumbnails.vtt');
-    expect(vtt).toContain('00:00:06.000 --> 00:00:08.000\nindex_thumbnails_00002.jpg#xywh=0,0,320,180');
+    expect(track.uri).toBe(`${prefixOf('landscape')}/images/index_thumbnails.vtt`);
+    const named = [...track.body.matchAll(/^(index_thumbnails\.\d{7}\.jpg)#xywh=0,0,320,180$/gm)].map((m) => m[1]);
+    expect(named).toEqual(images.map((image) => image.key.split('/').pop()));
+    expect(track.body).toContain('00:00:06.000 --> 00:00:08.0');
   });
 });
 
 describe('local MediaConvert: other shapes of source', () => {
-  it('keeps a portrait source portrait, never upscaled', async () => {
+  it('keeps a portrait source portrait, never upscaled, with only the opening frame as poster under 5 s', async () => {
     const published = await publish('portrait', { durationSeconds: 3, width: 360, height: 640 });
+    const prefix = prefixOf('portrait');
 
-    const master = parseHlsMaster(await text(published.cmafFolder, 'index.m3u8'));
-    expect(master.variants.map(({ attributes }) => attributes.RESOLUTION)).toEqual(['360x640', '270x480']);
-    const poster = await probeStreams(
-      store.filePath(MEDIA_BUCKET, 'assets/portrait/portrait-publish/poster/poster.0000000.jpg'),
-    );
+    expect(published.result.renditions.map((r) => `${r.width}x${r.height}`)).toEqual(['360x640', '270x480']);
+    const top = await probeStreams(fileOf(published.result.mp4Files[0] ?? ''));
+    expect(top[0]).toMatchObject({ width: 360, height: 640 });
+    expect(published.result.poster).toBe(`${prefix}/images/index_poster.0000000.jpg`);
+    const poster = await probeStreams(fileOf(published.result.poster));
     expect(poster[0]).toMatchObject({ width: 360, height: 640 });
-    expect(published.detail.outputGroupDetails?.[1]?.outputDetails?.[0]?.outputFilePaths).toEqual([
-      `s3://${MEDIA_BUCKET}/assets/portrait/portrait-publish/poster/poster.0000000.jpg`,
-    ]);
+    expect(published.result.trickplay).toMatchObject({ lastCapture: `${prefix}/images/index_thumbnails.0000000.jpg` });
   });
 
-  it('publishes a silent source without an audio rendition or audio group', async () => {
+  it('writes silent MP4s for a silent source, and no audio language', async () => {
     const published = await publish('silent', { durationSeconds: 3, width: 640, height: 360, audio: false });
 
     expect(published.media.hasAudio).toBe(false);
-    const master = parseHlsMaster(await text(published.cmafFolder, 'index.m3u8'));
-    expect(master.media).toEqual([]);
-    for (const { attributes } of master.variants) {
-      expect(attributes.AUDIO).toBeUndefined();
-      expect(attributes.CODECS).toMatch(/^avc1\.[0-9a-f]{6}$/);
+    expect(published.result.audioLanguage).toBeUndefined();
+    for (const file of published.result.mp4Files) {
+      const streams = await probeStreams(fileOf(file));
+      expect(streams.map((stream) => stream.codec_type)).toEqual(['video']);
     }
-    const mpd = parseXml(await text(published.cmafFolder, 'index.mpd'));
-    expect(descendants(mpd, 'AdaptationSet').map((set) => set.attributes.contentType)).toEqual(['video', 'image']);
-    await expect(stat(path.join(published.cmafFolder, 'index_audio.m3u8'))).rejects.toThrow();
   });
 });

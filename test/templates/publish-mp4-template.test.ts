@@ -24,10 +24,11 @@ const fit = (source: SourceMedia): JobSettings =>
     media: source,
   }).settings;
 
-function cmafOutputs(settings: JobSettings): Output[] {
-  const group = settings.OutputGroups?.find((g) => g.OutputGroupSettings?.Type === 'CMAF_GROUP_SETTINGS');
-  return group?.Outputs ?? [];
-}
+const groupNamed = (settings: JobSettings, name: string): Output[] =>
+  settings.OutputGroups?.find((g) => g.CustomName === name)?.Outputs ?? [];
+const mp4Outputs = (settings: JobSettings): Output[] => groupNamed(settings, 'mp4');
+const capture = (settings: JobSettings, nameModifier: string): Output | undefined =>
+  groupNamed(settings, 'images').find((output) => output.NameModifier === nameModifier);
 
 const h264 = (output: Output): H264Settings => output.VideoDescription?.CodecSettings?.H264Settings ?? {};
 
@@ -79,14 +80,12 @@ describe(`MediaConvert job template ${TEMPLATE_VERSION}`, () => {
 
   it('holds the documented ladder, top first', () => {
     // Act
-    const ladder = cmafOutputs(loadJobTemplate())
-      .filter((output) => output.VideoDescription)
-      .map((output) => ({
-        rung: output.NameModifier,
-        size: `${output.VideoDescription?.Width}x${output.VideoDescription?.Height}`,
-        maxBitrate: h264(output).MaxBitrate,
-        qvbr: h264(output).QvbrSettings?.QvbrQualityLevel,
-      }));
+    const ladder = mp4Outputs(loadJobTemplate()).map((output) => ({
+      rung: output.NameModifier,
+      size: `${output.VideoDescription?.Width}x${output.VideoDescription?.Height}`,
+      maxBitrate: h264(output).MaxBitrate,
+      qvbr: h264(output).QvbrSettings?.QvbrQualityLevel,
+    }));
 
     // Assess
     expect(ladder).toEqual([
@@ -100,7 +99,7 @@ describe(`MediaConvert job template ${TEMPLATE_VERSION}`, () => {
   });
 
   it('encodes every rung as H.264 High, level auto, QVBR, with 2 s closed GOPs on a fixed cadence', () => {
-    const videos = cmafOutputs(loadJobTemplate()).filter((output) => output.VideoDescription);
+    const videos = mp4Outputs(loadJobTemplate());
 
     for (const output of videos) {
       expect(h264(output)).toMatchObject({
@@ -117,51 +116,65 @@ describe(`MediaConvert job template ${TEMPLATE_VERSION}`, () => {
     }
   });
 
-  it('cuts 6 s CMAF segments of whole GOPs and writes both HLS and DASH manifests', () => {
-    const cmaf = loadJobTemplate().OutputGroups?.[0]?.OutputGroupSettings?.CmafGroupSettings;
+  it('writes every rung as a non-fragmented MP4, moov first, H.264 and AAC muxed in one file', () => {
+    const outputs = mp4Outputs(loadJobTemplate());
 
-    expect(cmaf).toMatchObject({
-      SegmentControl: 'SEGMENTED_FILES',
-      SegmentLength: 6,
-      SegmentLengthControl: 'GOP_MULTIPLE',
-      FragmentLength: 2,
-      WriteHlsManifest: 'ENABLED',
-      WriteDashManifest: 'ENABLED',
-      ManifestDurationFormat: 'FLOATING_POINT',
-      ImageBasedTrickPlay: 'ADVANCED',
-      ImageBasedTrickPlaySettings: { IntervalCadence: 'FOLLOW_SEGMENTATION', TileWidth: 1, TileHeight: 1 },
-    });
-  });
-
-  it('has one audio rendition: AAC-LC stereo, 128 kbps, 48 kHz, in its own output', () => {
-    const audio = cmafOutputs(loadJobTemplate()).filter((output) => output.AudioDescriptions);
-
-    expect(audio).toHaveLength(1);
-    expect(audio[0]?.VideoDescription).toBeUndefined();
-    expect(audio[0]?.AudioDescriptions).toEqual([
-      expect.objectContaining({
-        CodecSettings: {
-          Codec: 'AAC',
-          AacSettings: expect.objectContaining({
-            CodecProfile: 'LC',
-            CodingMode: 'CODING_MODE_2_0',
-            Bitrate: 128_000,
-            SampleRate: 48_000,
-          }),
+    for (const output of outputs) {
+      expect(output.ContainerSettings).toEqual({
+        Container: 'MP4',
+        Mp4Settings: {
+          MoovPlacement: 'PROGRESSIVE_DOWNLOAD',
+          CslgAtom: 'INCLUDE',
+          FreeSpaceBox: 'EXCLUDE',
+          AudioDuration: 'MATCH_VIDEO_DURATION',
         },
-      }),
+      });
+      expect(output.VideoDescription?.CodecSettings?.Codec).toBe('H_264');
+    }
+    expect(loadJobTemplate().OutputGroups?.map((group) => group.OutputGroupSettings?.Type)).toEqual([
+      'FILE_GROUP_SETTINGS',
+      'FILE_GROUP_SETTINGS',
     ]);
   });
 
-  it('captures a JPEG poster at 0 s and 5 s, no wider than 1280', () => {
-    const poster = loadJobTemplate().OutputGroups?.find(
-      (group) => group.OutputGroupSettings?.Type === 'FILE_GROUP_SETTINGS',
-    )?.Outputs?.[0]?.VideoDescription;
+  it('muxes one audio track into every MP4: AAC-LC stereo, 128 kbps, 48 kHz', () => {
+    for (const output of mp4Outputs(loadJobTemplate())) {
+      expect(output.AudioDescriptions).toEqual([
+        expect.objectContaining({
+          AudioSourceName: 'Audio Selector 1',
+          CodecSettings: {
+            Codec: 'AAC',
+            AacSettings: expect.objectContaining({
+              CodecProfile: 'LC',
+              CodingMode: 'CODING_MODE_2_0',
+              Bitrate: 128_000,
+              SampleRate: 48_000,
+            }) as unknown,
+          },
+        }),
+      ]);
+    }
+  });
 
-    expect(poster?.CodecSettings).toEqual({
+  it('captures a JPEG poster at 0 s and 5 s, no wider than 1280, as a RAW frame capture without audio', () => {
+    const poster = capture(loadJobTemplate(), '_poster');
+
+    expect(poster?.ContainerSettings).toEqual({ Container: 'RAW' });
+    expect(poster?.AudioDescriptions).toBeUndefined();
+    expect(poster?.VideoDescription?.CodecSettings).toEqual({
       Codec: 'FRAME_CAPTURE',
       FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: 5, MaxCaptures: 2, Quality: 80 },
     });
-    expect(poster?.Width).toBeLessThanOrEqual(1280);
+    expect(poster?.VideoDescription?.Width).toBeLessThanOrEqual(1280);
+  });
+
+  it('captures a trick-play thumbnail every 6 s, enough for the longest accepted source', () => {
+    const thumbnails = capture(loadJobTemplate(), '_thumbnails');
+    const settings = thumbnails?.VideoDescription?.CodecSettings?.FrameCaptureSettings;
+
+    expect(thumbnails?.ContainerSettings).toEqual({ Container: 'RAW' });
+    expect(settings).toMatchObject({ FramerateNumerator: 1, FramerateDenominator: 6 });
+    // MAX_SOURCE_DURATION_SECONDS defaults to an hour: 600 captures.
+    expect(settings?.MaxCaptures).toBeGreaterThanOrEqual(3600 / 6);
   });
 });
