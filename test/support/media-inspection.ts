@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { locateFfmpegBinaries } from '../../local/ffmpeg/locate-binaries';
-import { runFfprobeJson } from '../../local/ffmpeg/run-ffmpeg';
+import { runFfmpeg, runFfprobeJson } from '../../local/ffmpeg/run-ffmpeg';
 
 /**
  * Checks of a published CMAF ladder that a viewer would notice: what each rung really is (ffprobe), where its
@@ -231,33 +231,35 @@ async function packets(file: string, firstOnly: boolean): Promise<Packet[]> {
 }
 
 /**
- * Probes one CMAF rendition from its files (init segment + media segments, in order): codec, picture size, every
- * keyframe, and for each segment whether it starts on a keyframe and when.
+ * Probes one HLS rendition of MPEG-TS segments (in order, with their #EXTINF durations): the segments are joined
+ * (TS concatenates) and remuxed to MP4 without re-encoding, since the npm ffprobe build crashes on MPEG-TS input;
+ * each segment's start is the sum of the durations before it, and must be a keyframe of the joined stream.
  */
-export async function inspectRendition(initFile: string, segmentFiles: string[]): Promise<RenditionFacts> {
-  const folder = await mkdtemp(path.join(tmpdir(), 'vodflow-inspect-'));
+export async function inspectTsRendition(segmentFiles: string[], durations: number[]): Promise<RenditionFacts> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'vodflow-inspect-ts-'));
   try {
-    const init = await readFile(initFile);
-    const segments = await Promise.all(segmentFiles.map((file) => readFile(file)));
+    const joined = path.join(folder, 'whole.ts');
+    await writeFile(joined, Buffer.concat(await Promise.all(segmentFiles.map((file) => readFile(file)))));
     const whole = path.join(folder, 'whole.mp4');
-    await writeFile(whole, Buffer.concat([init, ...segments]));
+    await runFfmpeg(locateFfmpegBinaries().ffmpeg, ['-v', 'error', '-i', joined, '-map', '0:v:0', '-c', 'copy', whole])
+      .done;
     const streams = await runFfprobeJson(ffprobe(), ['-select_streams', 'v:0', '-show_streams', whole]);
     const stream = (isRecord(streams) && Array.isArray(streams.streams) ? streams.streams : []).find(isRecord) ?? {};
-    const segmentStarts = await Promise.all(
-      segments.map(async (segment, index) => {
-        const single = path.join(folder, `segment-${index}.mp4`);
-        await writeFile(single, Buffer.concat([init, segment]));
-        const [first] = await packets(single, true);
-        if (!first) throw new Error(`segment ${segmentFiles[index] ?? index} holds no video packet`);
-        return { time: first.time, keyframe: first.keyframe };
-      }),
-    );
+    const all = await packets(whole, false);
+    const origin = Math.min(...all.map((packet) => packet.time));
+    const keyframes = all.filter((packet) => packet.keyframe).map((packet) => packet.time - origin);
+    let start = 0;
+    const segmentStarts = durations.map((duration) => {
+      const time = start;
+      start += duration;
+      return { time, keyframe: keyframes.some((keyframe) => Math.abs(keyframe - time) < 0.05) };
+    });
     return {
       codec: String(stream.codec_name),
       profile: String(stream.profile),
       width: Number(stream.width),
       height: Number(stream.height),
-      keyframes: (await packets(whole, false)).filter((packet) => packet.keyframe).map((packet) => packet.time),
+      keyframes,
       segmentStarts,
     };
   } finally {

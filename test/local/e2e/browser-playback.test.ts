@@ -27,7 +27,7 @@ const PLAYED_SECONDS = 5.5;
 /** The page's own calls; every other XHR or fetch of the page is a player fetching a manifest or a segment. */
 const PAGE_CALLS = /^\/(local\/config|auth\/token|api\/play\/)/;
 const MANIFEST = { hls: /\.m3u8$/, dash: /\.mpd$/ } as const;
-const SEGMENT = /\.(cmfv|cmfa|m4s|mp4|m4a|m4v)$/;
+const SEGMENT = /\.(ts|aac|cmfv|cmfa|m4s|mp4|m4a|m4v)$/;
 const CLOUDFRONT_COOKIES = ['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id'];
 
 let runtime: LocalRuntime | undefined;
@@ -247,7 +247,7 @@ describe('playing a clip published in local mode, in Chromium, through the local
     visits.push(visit);
     const tiles: { url: string; status: number }[] = [];
     page.on('response', (response) => {
-      if (/index_thumbnails_\d+\.jpg$/.test(response.url()))
+      if (/index_thumbnails\.\d{7}\.jpg$/.test(response.url()))
         tiles.push({ url: response.url(), status: response.status() });
     });
     await page.goto(`${local.endpoints.appUrl}/`);

@@ -7,7 +7,7 @@ import { LOCAL_STACK } from '../../../local/runtime/local-stack';
 import {
   dashReferencedFiles,
   descendants,
-  inspectRendition,
+  inspectTsRendition,
   parseHlsMaster,
   parseHlsMediaPlaylist,
   parseXml,
@@ -91,13 +91,17 @@ describe('publishing a clip in local mode', () => {
       const playlistUrl = new URL(variant.uri, hls).href;
       const playlist = parseHlsMediaPlaylist(await fetchText(playlistUrl));
       expect(playlist.tags).toContain('#EXT-X-ENDLIST');
-      const init = await download(new URL(playlist.map ?? '', playlistUrl).href, `init-${String(index)}.mp4`);
+      // MediaPackage's HLS packaging (HlsPackage) serves MPEG-TS segments; CMAF packaging would add an EXT-X-MAP.
+      expect(playlist.map).toBeUndefined();
       const segments = await Promise.all(
         playlist.segments.map((segment, n) =>
-          download(new URL(segment.uri, playlistUrl).href, `segment-${String(index)}-${String(n)}.m4s`),
+          download(new URL(segment.uri, playlistUrl).href, `segment-${String(index)}-${String(n)}.ts`),
         ),
       );
-      const facts = await inspectRendition(init, segments);
+      const facts = await inspectTsRendition(
+        segments,
+        playlist.segments.map((segment) => segment.duration),
+      );
       const [width, height] = (variant.attributes.RESOLUTION ?? '').split('x').map(Number);
       expect(facts.codec).toBe('h264');
       expect([facts.width, facts.height]).toEqual([width, height]);
