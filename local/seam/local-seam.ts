@@ -2,6 +2,22 @@ import { Readable } from 'node:stream';
 import { HttpResponse } from '@smithy/protocol-http';
 import { LocalServiceError, type AwsServiceName, type CommandInput, type LocalService } from './local-service';
 
+/** One answer of a local service as the seam handed it back: the output, or the error it threw. */
+export type SeamAnswer =
+  | { service: AwsServiceName; command: string; output: Record<string, unknown> }
+  | { service: AwsServiceName; command: string; error: unknown };
+export type SeamObserver = (answer: SeamAnswer) => void;
+
+let observer: SeamObserver | undefined;
+
+/**
+ * Lets a test see every answer of every seam in this process (to check them against AWS's API models); `undefined`
+ * stops it. With no observer the seam does nothing extra.
+ */
+export function observeSeamAnswers(next: SeamObserver | undefined): void {
+  observer = next;
+}
+
 /**
  * The one seam of local mode. Every AWS call, whether a function sends it through an SDK client or the state
  * machine through a direct service integration, arrives here as (service, command, input) and is answered by the
@@ -18,7 +34,16 @@ export class LocalSeam {
   async call(service: AwsServiceName, command: string, input: CommandInput): Promise<Record<string, unknown>> {
     const local = this.services.get(service);
     if (!local) throw new LocalServiceError('UnknownService', `no local implementation of ${service}`);
-    return local.handle(command, input);
+    const watching = observer;
+    if (!watching) return local.handle(command, input);
+    try {
+      const output = await local.handle(command, input);
+      watching({ service, command, output });
+      return output;
+    } catch (error) {
+      watching({ service, command, error });
+      throw error;
+    }
   }
 }
 
