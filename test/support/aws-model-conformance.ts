@@ -114,8 +114,25 @@ const SERVICE_ERRORS: Partial<Record<AwsServiceName, Record<string, number>>> = 
   SQS: SQS_COMMON_ERRORS,
 };
 
+/**
+ * Where the SDK v3 hands a member over in another type than botocore's model says: its code is generated from the
+ * Smithy model, which types S3's part-number markers as strings (`ListPartsOutput.NextPartNumberMarker?: string`).
+ */
+const SDK_SHAPE_TYPES: Partial<Record<AwsServiceName, Record<string, string>>> = {
+  S3: { PartNumberMarker: 'string', NextPartNumberMarker: 'string' },
+};
+
+const models = new Map<AwsServiceName, AwsModel>();
+
 export function modelOf(service: AwsServiceName): AwsModel {
-  return loadModel(MODELS[service]);
+  const cached = models.get(service);
+  if (cached) return cached;
+  const model = loadModel(MODELS[service]);
+  const shapes = { ...model.shapes };
+  for (const [name, type] of Object.entries(SDK_SHAPE_TYPES[service] ?? {})) shapes[name] = { type };
+  const adapted = { ...model, shapes };
+  models.set(service, adapted);
+  return adapted;
 }
 
 function operation(model: AwsModel, service: AwsServiceName, command: string) {

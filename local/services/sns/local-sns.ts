@@ -102,6 +102,11 @@ function readAttributes(input: unknown): Record<string, PublishedAttribute> {
   return attributes;
 }
 
+/** SNS answers an unknown topic with 404 (its model's NotFoundException: code NotFound, httpStatusCode 404). */
+function topicNotFound(): LocalServiceError {
+  return new LocalServiceError('NotFoundException', 'Topic does not exist', { status: 404 });
+}
+
 function readMessage(input: Record<string, unknown>): { message: string; structure?: 'json' } {
   const message = input.Message;
   if (typeof message !== 'string' || message === '') throw invalidParameter('Empty message');
@@ -149,13 +154,13 @@ export class LocalSns implements LocalService {
   /** Every message published to the topic, oldest first. */
   messages(topicName: string): PublishedMessage[] {
     const topic = [...this.topics.values()].find((candidate) => candidate.definition.name === topicName);
-    if (!topic) throw new LocalServiceError('NotFoundException', 'Topic does not exist');
+    if (!topic) throw topicNotFound();
     return structuredClone(topic.messages);
   }
 
   /** Calls `listener` with every message published to the topic from now on; returns the unsubscribe function. */
   subscribe(topicArn: string, listener: TopicListener): () => void {
-    if (!this.topics.has(topicArn)) throw new LocalServiceError('NotFoundException', 'Topic does not exist');
+    if (!this.topics.has(topicArn)) throw topicNotFound();
     const listeners = this.listeners.get(topicArn) ?? new Set<TopicListener>();
     this.listeners.set(topicArn, listeners);
     listeners.add(listener);
@@ -171,7 +176,7 @@ export class LocalSns implements LocalService {
       throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
     }
     const topic = this.topics.get(topicArn);
-    if (!topic) throw new LocalServiceError('NotFoundException', 'Topic does not exist');
+    if (!topic) throw topicNotFound();
     const { message, structure } = readMessage(input);
     const subject = input.Subject;
     if (subject !== undefined && (typeof subject !== 'string' || !SUBJECT.test(subject))) {
