@@ -108,8 +108,13 @@ const S3_ERRORS: Record<string, number> = {
   NotFound: 404,
 };
 
+/** CloudFront documents one error of CreateInvalidation that its model does not declare (409, as every *AlreadyExists). */
+// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_InvalidationBatch.html
+const CLOUDFRONT_ERRORS: Record<string, number> = { InvalidationBatchAlreadyExists: 409 };
+
 const SERVICE_ERRORS: Partial<Record<AwsServiceName, Record<string, number>>> = {
   S3: S3_ERRORS,
+  CloudFront: CLOUDFRONT_ERRORS,
   DynamoDB: DYNAMODB_ERRORS,
   SQS: SQS_COMMON_ERRORS,
 };

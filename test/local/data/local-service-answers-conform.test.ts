@@ -101,8 +101,8 @@ describe('the conformance checker', () => {
   it('names an error the operation cannot answer, and a declared error with the wrong HTTP status', () => {
     const made = (name: string, status: number) =>
       Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: status } });
-    expect(errorProblems('CloudFront', 'CreateInvalidation', made('InvalidationBatchAlreadyExists', 400))).toEqual([
-      expect.stringMatching(/^CloudFront.CreateInvalidation error InvalidationBatchAlreadyExists: not an error/),
+    expect(errorProblems('CloudFront', 'CreateInvalidation', made('InvalidationAlreadyDone', 400))).toEqual([
+      expect.stringMatching(/^CloudFront.CreateInvalidation error InvalidationAlreadyDone: not an error/),
     ]);
     expect(errorProblems('S3', 'GetObject', made('NoSuchKey', 400))).toEqual([
       'S3.GetObject error NoSuchKey: HTTP status 400, AWS answers 404',
@@ -302,6 +302,12 @@ describe('every answer and refusal of the local services conforms to AWS API mod
         InvalidationBatch: { CallerReference: 'r2', Paths: { Quantity: 2, Items: ['/a'] } },
       }),
     ).toBe('InconsistentQuantities');
+    expect(
+      await refused('CloudFront', 'CreateInvalidation', {
+        DistributionId: DISTRIBUTION,
+        InvalidationBatch: { ...batch, Paths: { Quantity: 1, Items: ['/assets/a2/*'] } },
+      }),
+    ).toBe('InvalidationBatchAlreadyExists');
     expectConformingAnswers();
   });
 });
