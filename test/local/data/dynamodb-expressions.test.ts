@@ -352,6 +352,32 @@ describe('local DynamoDB writes and conditions', () => {
     });
   });
 
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
+  it('refuses what DynamoDB constraints refuse: key values over 2,048 / 1,024 bytes, expressions over 4 KB, items over 400 KB', async () => {
+    const longKey = { assetId: { S: 'é'.repeat(1025) } };
+    await expect(client.send(new PutItemCommand({ TableName, Item: longKey }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message:
+        'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes',
+    });
+    await client.send(new PutItemCommand({ TableName, Item: { assetId: { S: 'k'.repeat(2048) } } }));
+    await expect(put({ status: { S: 'READY' }, updatedAt: { S: 'x'.repeat(1025) } })).rejects.toThrow(
+      'Aggregated size of all range keys has exceeded the size limit of 1024 bytes',
+    );
+    const longCondition = `attribute_not_exists(assetId)${' AND attribute_not_exists(title)'.repeat(140)}`;
+    await expect(
+      client.send(new PutItemCommand({ TableName, Item: key, ConditionExpression: longCondition })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: `Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: ${String(longCondition.length)}`,
+    });
+    await put({ big: { S: 'x'.repeat(400 * 1024 - 'big'.length - 'assetId'.length - 'a1'.length) } });
+    await expect(put({ big: { S: 'x'.repeat(400 * 1024) } })).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Item size has exceeded the maximum allowed size',
+    });
+  });
+
   it('stores numbers canonically and binaries as bytes', async () => {
     await put({ n: { N: '015.50' }, e: { N: '1e3' }, b: { B: new Uint8Array([0, 1, 255]) } });
 
