@@ -35,6 +35,8 @@ interface SavedQueue {
 }
 
 /** Defaults of a queue created without attributes, as SQS documents them. */
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (defaults;
+// MaximumMessageSize 1,048,576 bytes, the body and every attribute's name, type and value counted)
 export const QUEUE_DEFAULTS = {
   visibilityTimeoutSeconds: 30,
   messageRetentionSeconds: 345_600,

@@ -206,6 +206,48 @@ describe('local SQS', () => {
     ).rejects.toMatchObject({ name: 'BatchEntryIdsNotDistinct' });
   });
 
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+  it('takes a message of 1 MiB counting its attributes, refuses a byte more, and refuses an 11th attribute', async () => {
+    const attribute = { event: { DataType: 'String', StringValue: 'FAILED' } };
+    const attributeBytes = 'event'.length + 'String'.length + 'FAILED'.length;
+
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: 'x'.repeat(1_048_576 - attributeBytes),
+        MessageAttributes: attribute,
+      }),
+    );
+    await expect(
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'x'.repeat(1_048_577 - attributeBytes),
+          MessageAttributes: attribute,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: 'One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.',
+    });
+    const eleven = Object.fromEntries(
+      Array.from({ length: 11 }, (_, index) => [`a${String(index)}`, { DataType: 'String', StringValue: 'v' }]),
+    );
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: eleven })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'x',
+          MessageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'v' } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    expect(local.depth(QUEUE.name)).toMatchObject({ visible: 1 });
+  });
+
   it('delays messages and long-polls until one arrives', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 1 }));
     expect(local.depth(QUEUE.name)).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
