@@ -112,7 +112,15 @@ const S3_ERRORS: Record<string, number> = {
 // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_InvalidationBatch.html
 const CLOUDFRONT_ERRORS: Record<string, number> = { InvalidationBatchAlreadyExists: 409 };
 
+/**
+ * Step Functions checks every request against the API's length constraints first (SendTaskSuccess `output`: at most
+ * 262144 bytes) and answers a violation with its ValidationException shape, whichever operation it was.
+ */
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html (Length Constraints)
+const SFN_ERRORS: Record<string, number> = { ValidationException: 400 };
+
 const SERVICE_ERRORS: Partial<Record<AwsServiceName, Record<string, number>>> = {
+  SFN: SFN_ERRORS,
   S3: S3_ERRORS,
   CloudFront: CLOUDFRONT_ERRORS,
   DynamoDB: DYNAMODB_ERRORS,
