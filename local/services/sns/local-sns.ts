@@ -46,6 +46,7 @@ const MAX_MESSAGE_BYTES = 262_144;
 // trailing or doubled period; at most 256 characters; no AWS. or Amazon. prefix). The page's limit of 10 attributes
 // applies only to delivery to SQS with raw message delivery, not to Publish.
 const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!aws\.|amazon\.)[A-Za-z0-9_\-.]{1,256}(?<!\.)$/i;
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Subject: ASCII printable, at most 100 characters)
 const SUBJECT = /^[\x20-\x7E]{1,100}$/;
 const DATA_TYPE = /^(String|Number|Binary|String\.Array)(\.[A-Za-z0-9_\-.]+)?$/;
 

@@ -44,6 +44,8 @@ export interface QueueDepth {
 
 type Input = Record<string, unknown>;
 
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html (10 entries a batch,
+// ids of at most 80 letters, digits, - and _, batch payload at most 1 MiB)
 const BATCH_LIMIT = 10;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const INVALID_BODY_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -265,6 +267,7 @@ export class LocalSqs implements LocalService {
         `One or more parameters are invalid. Reason: Message must be shorter than ${String(QUEUE_DEFAULTS.maximumMessageBytes)} bytes.`,
       );
     }
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html (DelaySeconds 0 to 900)
     const delay = integerParameter(input, 'DelaySeconds', 0, 900, QUEUE_DEFAULTS.delaySeconds);
     const now = Date.now();
     const attributesMd5 = md5OfAttributes(attributes);
@@ -319,6 +322,7 @@ export class LocalSqs implements LocalService {
   // ------------------------------------------------------------------ receiving
   private async receive(input: Input): Promise<CommandOutput> {
     const queue = this.queue(input);
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html (1 to 10 messages, wait 0 to 20 s)
     const max = integerParameter(input, 'MaxNumberOfMessages', 1, 10, 1);
     const visibility = integerParameter(input, 'VisibilityTimeout', 0, 43_200, QUEUE_DEFAULTS.visibilityTimeoutSeconds);
     const waitSeconds = integerParameter(input, 'WaitTimeSeconds', 0, 20, QUEUE_DEFAULTS.receiveWaitSeconds);
