@@ -1,7 +1,10 @@
 import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -376,6 +379,42 @@ describe('local DynamoDB writes and conditions', () => {
       name: 'ValidationException',
       message: 'Item size has exceeded the maximum allowed size',
     });
+  });
+
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-api
+  it('refuses a 26th batch write, a 101st batch key, a 101st transaction action and a 39th significant digit', async () => {
+    const keys = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ assetId: { S: `a${String(index)}` } }));
+
+    await expect(
+      client.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [TableName]: keys(26).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('less than or equal to 25'),
+    });
+    await expect(
+      client.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys(101) } } })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Too many items requested for the BatchGetItem call',
+    });
+    await expect(
+      client.send(
+        new TransactWriteItemsCommand({ TransactItems: keys(101).map((Key) => ({ Delete: { TableName, Key } })) }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('less than or equal to 100'),
+    });
+    await expect(put({ n: { N: '1'.repeat(39) } })).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Attempting to store more than 38 significant digits in a Number',
+    });
+    await put({ n: { N: '1'.repeat(38) } });
   });
 
   it('stores numbers canonically and binaries as bytes', async () => {

@@ -248,6 +248,19 @@ describe('local SQS', () => {
     expect(local.depth(QUEUE.name)).toMatchObject({ visible: 1 });
   });
 
+  it('refuses an 11th batch entry and a batch over 1 MiB in total', async () => {
+    const entries = (count: number, body: string) =>
+      Array.from({ length: count }, (_, index) => ({ Id: `e${String(index)}`, MessageBody: body }));
+
+    await expect(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(11, 'x') }))).rejects.toMatchObject({
+      name: 'TooManyEntriesInBatchRequest',
+    });
+    await expect(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(2, 'x'.repeat(600_000)) })),
+    ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
+    expect(local.depth(QUEUE.name)).toMatchObject({ visible: 0 });
+  });
+
   it('delays messages and long-polls until one arrives', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 1 }));
     expect(local.depth(QUEUE.name)).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
