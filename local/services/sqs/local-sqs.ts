@@ -17,6 +17,7 @@ import {
 } from './message-attributes';
 import { QUEUE_DEFAULTS, QueueStore, type MessageState, type QueueDefinition, type StoredMessage } from './queue-store';
 import { decodeReceiptHandle, encodeReceiptHandle } from './receipt-handle';
+import { realSqsClock, type SqsClock } from './sqs-clock';
 import { invalidParameterValue, missingParameter, queueDoesNotExist } from './sqs-errors';
 
 export type { QueueDefinition } from './queue-store';
@@ -24,6 +25,8 @@ export type { QueueDefinition } from './queue-store';
 export interface LocalSqsOptions {
   dataDir: string;
   queues: QueueDefinition[];
+  /** The clock of delays, visibility timeouts and long polls (the real one by default). */
+  clock?: SqsClock;
 }
 
 /** A message as the inspection API shows it (the CLI and the page), without receiving it. */
@@ -125,10 +128,12 @@ function failedEntry(id: unknown, error: unknown): Record<string, unknown> {
 export class LocalSqs implements LocalService {
   readonly service = 'SQS' as const;
   private readonly queues = new Map<string, QueueStore>();
+  private readonly clock: SqsClock;
 
   constructor(options: LocalSqsOptions) {
+    this.clock = options.clock ?? realSqsClock;
     for (const definition of options.queues)
-      this.queues.set(definition.name, new QueueStore(definition, options.dataDir));
+      this.queues.set(definition.name, new QueueStore(definition, options.dataDir, this.clock));
   }
 
   async handle(command: string, input: CommandInput): Promise<CommandOutput> {
@@ -162,7 +167,7 @@ export class LocalSqs implements LocalService {
   /** The queue's messages in the order they were sent, without receiving them or changing their visibility. */
   peek(queueName: string): PeekedMessage[] {
     const queue = this.byName(queueName);
-    const now = Date.now();
+    const now = this.clock.now();
     queue.expire(now);
     return queue.messages.map((message) => ({
       messageId: message.messageId,
@@ -234,7 +239,7 @@ export class LocalSqs implements LocalService {
 
   private async purge(input: Input): Promise<CommandOutput> {
     const queue = this.queue(input);
-    const now = Date.now();
+    const now = this.clock.now();
     if (queue.lastPurge !== undefined && now - queue.lastPurge < 60_000) {
       throw new LocalServiceError(
         'PurgeQueueInProgress',
@@ -269,7 +274,7 @@ export class LocalSqs implements LocalService {
     }
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html (DelaySeconds 0 to 900)
     const delay = integerParameter(input, 'DelaySeconds', 0, 900, QUEUE_DEFAULTS.delaySeconds);
-    const now = Date.now();
+    const now = this.clock.now();
     const attributesMd5 = md5OfAttributes(attributes);
     const message = queue.add({
       body,
@@ -328,10 +333,10 @@ export class LocalSqs implements LocalService {
     const waitSeconds = integerParameter(input, 'WaitTimeSeconds', 0, 20, QUEUE_DEFAULTS.receiveWaitSeconds);
     const systemNames = [...stringList(input, 'AttributeNames'), ...stringList(input, 'MessageSystemAttributeNames')];
     const attributeNames = stringList(input, 'MessageAttributeNames');
-    const deadline = Date.now() + waitSeconds * 1000;
+    const deadline = this.clock.now() + waitSeconds * 1000;
 
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       queue.expire(now);
       const received = queue.receive(max, visibility, now);
       if (received.length > 0) {
@@ -415,7 +420,7 @@ export class LocalSqs implements LocalService {
     if (input.VisibilityTimeout === undefined) throw missingParameter('VisibilityTimeout');
     const timeout = integerParameter(input, 'VisibilityTimeout', 0, 43_200, 0);
     const message = queue.find(receipt.messageId);
-    const now = Date.now();
+    const now = this.clock.now();
     if (!message) {
       throw invalidParameterValue(
         `Value ${String(handle)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
