@@ -115,6 +115,15 @@ function batchEntries(input: Input, kind: string): Input[] {
 }
 
 /** The failure entry of a batch: the error of the single-message call, by name. */
+function messageSize(entry: Input): number {
+  const body = typeof entry.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody) : 0;
+  try {
+    return body + attributesSize(readMessageAttributes(entry.MessageAttributes));
+  } catch {
+    return body;
+  }
+}
+
 function failedEntry(id: unknown, error: unknown): Record<string, unknown> {
   if (!(error instanceof LocalServiceError)) throw error;
   return { Id: id, SenderFault: error.$fault === 'client', Code: error.name, Message: error.message };
@@ -301,10 +310,9 @@ export class LocalSqs implements LocalService {
   private async sendBatch(input: Input): Promise<CommandOutput> {
     const queue = this.queue(input);
     const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
-    const total = entries.reduce(
-      (sum, entry) => sum + (typeof entry.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody) : 0),
-      0,
-    );
+    // The batch's payload is the sum of its messages' sizes, attributes included (an entry whose attributes are
+    // invalid fails on its own below).
+    const total = entries.reduce((sum, entry) => sum + messageSize(entry), 0);
     if (total > QUEUE_DEFAULTS.maximumMessageBytes) {
       throw new LocalServiceError(
         'BatchRequestTooLong',

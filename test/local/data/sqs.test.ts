@@ -251,7 +251,7 @@ describe('local SQS', () => {
     expect(local.depth(QUEUE.name)).toMatchObject({ visible: 1 });
   });
 
-  it('refuses an 11th batch entry and a batch over 1 MiB in total', async () => {
+  it('refuses an 11th batch entry and a batch over 1 MiB in total, attributes counted', async () => {
     const entries = (count: number, body: string) =>
       Array.from({ length: count }, (_, index) => ({ Id: `e${String(index)}`, MessageBody: body }));
 
@@ -260,6 +260,18 @@ describe('local SQS', () => {
     });
     await expect(
       sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(2, 'x'.repeat(600_000)) })),
+    ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
+    const attribute = { event: { DataType: 'String', StringValue: 'FAILED' } };
+    await expect(
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'x'.repeat(524_288) },
+            { Id: 'b', MessageBody: 'x'.repeat(524_288 - 16), MessageAttributes: attribute },
+          ],
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
     expect(local.depth(QUEUE.name)).toMatchObject({ visible: 0 });
   });
