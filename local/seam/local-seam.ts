@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import { HttpResponse } from '@smithy/protocol-http';
 import { LocalServiceError, type AwsServiceName, type CommandInput, type LocalService } from './local-service';
 
-/** One answer of a local service as the seam handed it back: the output, or the error it threw. */
+/** One call through the seam: the request, and the output or the error the local service answered with. */
 export type SeamAnswer =
-  | { service: AwsServiceName; command: string; output: Record<string, unknown> }
-  | { service: AwsServiceName; command: string; error: unknown };
+  | { service: AwsServiceName; command: string; input: CommandInput; output: Record<string, unknown> }
+  | { service: AwsServiceName; command: string; input: CommandInput; error: unknown };
 export type SeamObserver = (answer: SeamAnswer) => void;
 
 let observer: SeamObserver | undefined;
@@ -38,10 +38,10 @@ export class LocalSeam {
     if (!watching) return local.handle(command, input);
     try {
       const output = await local.handle(command, input);
-      watching({ service, command, output });
+      watching({ service, command, input, output });
       return output;
     } catch (error) {
-      watching({ service, command, error });
+      watching({ service, command, input, error });
       throw error;
     }
   }

@@ -168,6 +168,18 @@ export function outputProblems(service: AwsServiceName, command: string, output:
   return validateShape(model, shape.shape, answered, at);
 }
 
+/**
+ * Problems with a request to `service`'s `command`, against the operation's input shape: what the service would
+ * refuse before looking at it (unknown members, lengths, enums, required members).
+ */
+export function requestProblems(service: AwsServiceName, command: string, input: Record<string, unknown>): string[] {
+  const model = modelOf(service);
+  const { input: shape } = operation(model, service, command);
+  const at = `${service}.${command} input`;
+  if (!shape) return [];
+  return validateShape(model, shape.shape, input, at);
+}
+
 /** The errors `service`'s `command` can answer, each with its HTTP status when the model or AWS's page gives one. */
 export function declaredErrors(service: AwsServiceName, command: string): Map<string, number | undefined> {
   const model = modelOf(service);
@@ -220,6 +232,11 @@ export class AnswerRecorder {
 
   problems(): string[] {
     return this.answers.flatMap(answerProblems);
+  }
+
+  /** Problems with the requests the callers sent (the code under test, not the local services). */
+  requestProblems(): string[] {
+    return this.answers.flatMap((answer) => requestProblems(answer.service, answer.command, answer.input));
   }
 
   /** `service.command` of each answer, outputs and errors apart (`S3.PutObject`, `S3.HeadObject!NotFound`). */

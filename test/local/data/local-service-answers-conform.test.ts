@@ -5,7 +5,13 @@ import { LocalDynamoDb } from '../../../local/services/dynamodb/local-dynamodb';
 import { LocalSecretsManager } from '../../../local/services/secrets-manager/local-secrets-manager';
 import { LocalSns } from '../../../local/services/sns/local-sns';
 import { LocalSqs } from '../../../local/services/sqs/local-sqs';
-import { AnswerRecorder, answerProblems, errorProblems, outputProblems } from '../../support/aws-model-conformance';
+import {
+  AnswerRecorder,
+  answerProblems,
+  errorProblems,
+  outputProblems,
+  requestProblems,
+} from '../../support/aws-model-conformance';
 import { BUCKETS, MEDIA_BUCKET, createS3World, type S3World } from '../s3/local-s3-world';
 import { CATALOGUE_TABLE, temporaryDataDir } from './local-data-wiring';
 
@@ -98,6 +104,19 @@ describe('the conformance checker', () => {
     ]);
   });
 
+  it('names what a request lacks or carries beyond the operation input', () => {
+    expect(requestProblems('SQS', 'SendMessage', { QueueUrl: 'q', DelaySeconds: 'soon' })).toEqual([
+      'SQS.SendMessage input.MessageBody: required by SendMessageRequest, missing',
+      'SQS.SendMessage input.DelaySeconds: expected a number, got string "soon"',
+    ]);
+    expect(
+      requestProblems('CloudFront', 'CreateInvalidation', { DistributionId: 'E1', InvalidationBatch: {} }),
+    ).toEqual([
+      'CloudFront.CreateInvalidation input.InvalidationBatch.Paths: required by InvalidationBatch, missing',
+      'CloudFront.CreateInvalidation input.InvalidationBatch.CallerReference: required by InvalidationBatch, missing',
+    ]);
+  });
+
   it('names an error the operation cannot answer, and a declared error with the wrong HTTP status', () => {
     const made = (name: string, status: number) =>
       Object.assign(new Error('x'), { name, $metadata: { httpStatusCode: status } });
@@ -108,7 +127,7 @@ describe('the conformance checker', () => {
       'S3.GetObject error NoSuchKey: HTTP status 400, AWS answers 404',
     ]);
     expect(
-      answerProblems({ service: 'SNS', command: 'Publish', error: made('UnsupportedOperation', 400) }),
+      answerProblems({ service: 'SNS', command: 'Publish', input: {}, error: made('UnsupportedOperation', 400) }),
     ).toHaveLength(1);
   });
 });

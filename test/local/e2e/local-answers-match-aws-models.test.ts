@@ -44,4 +44,8 @@ describe('answers of the local services during a publish', () => {
   it('each has the shape of the operation in AWS API model, and each error is one the operation can answer', () => {
     expect(recorder.problems()).toEqual([]);
   });
+
+  it('and every request the functions and the state machine sent has the shape of the operation input', () => {
+    expect(recorder.requestProblems()).toEqual([]);
+  });
 });
