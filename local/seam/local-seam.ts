@@ -8,14 +8,15 @@ export type SeamAnswer =
   | { service: AwsServiceName; command: string; input: CommandInput; error: unknown };
 export type SeamObserver = (answer: SeamAnswer) => void;
 
-let observer: SeamObserver | undefined;
+const observers = new Set<SeamObserver>();
 
 /**
- * Lets a test see every answer of every seam in this process (to check them against AWS's API models); `undefined`
- * stops it. With no observer the seam does nothing extra.
+ * Lets a test see every call through every seam in this process (to check them against AWS's API models); returns
+ * the function that stops it. With no observer the seam does nothing extra.
  */
-export function observeSeamAnswers(next: SeamObserver | undefined): void {
-  observer = next;
+export function observeSeamAnswers(observer: SeamObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
 }
 
 /**
@@ -34,14 +35,16 @@ export class LocalSeam {
   async call(service: AwsServiceName, command: string, input: CommandInput): Promise<Record<string, unknown>> {
     const local = this.services.get(service);
     if (!local) throw new LocalServiceError('UnknownService', `no local implementation of ${service}`);
-    const watching = observer;
-    if (!watching) return local.handle(command, input);
+    if (observers.size === 0) return local.handle(command, input);
+    const report = (answer: SeamAnswer) => {
+      for (const observer of observers) observer(answer);
+    };
     try {
       const output = await local.handle(command, input);
-      watching({ service, command, input, output });
+      report({ service, command, input, output });
       return output;
     } catch (error) {
-      watching({ service, command, input, error });
+      report({ service, command, input, error });
       throw error;
     }
   }

@@ -29,6 +29,7 @@ const TOPIC = { name: 't', arn: 'arn:aws:sns:us-east-1:123456789012:t' };
 const DISTRIBUTION = 'E2EXAMPLE12345';
 
 let recorder: AnswerRecorder;
+let stopObserving: () => void = () => undefined;
 let s3World: S3World;
 let cleanup: () => void;
 let seam: LocalSeam;
@@ -49,11 +50,11 @@ beforeAll(async () => {
 
 beforeEach(() => {
   recorder = new AnswerRecorder();
-  observeSeamAnswers(recorder.record);
+  stopObserving = observeSeamAnswers(recorder.record);
 });
 
 afterEach(() => {
-  observeSeamAnswers(undefined);
+  stopObserving();
 });
 
 afterAll(async () => {

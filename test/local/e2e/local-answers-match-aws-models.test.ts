@@ -11,9 +11,10 @@ import { operatorToken, publishClip, requestPlayback, startTestRuntime } from '.
 const recorder = new AnswerRecorder();
 let runtime: LocalRuntime;
 let status: string;
+let stopObserving: () => void = () => undefined;
 
 beforeAll(async () => {
-  observeSeamAnswers(recorder.record);
+  stopObserving = observeSeamAnswers(recorder.record);
   runtime = await startTestRuntime();
   const asset = await publishClip(runtime, { durationSeconds: 4, width: 640, height: 360 });
   status = asset.status;
@@ -22,7 +23,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  observeSeamAnswers(undefined);
+  stopObserving();
   await runtime.close();
 });
 
