@@ -33,6 +33,8 @@ module.exports = {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/local/e2e/**/*.test.ts'],
+      // Every answer a local service gives during these runs is checked against AWS's API models.
+      setupFilesAfterEnv: ['<rootDir>/test/support/seam-conformance.setup.ts'],
     },
   ],
 };

@@ -2,6 +2,23 @@ import { Readable } from 'node:stream';
 import { HttpResponse } from '@smithy/protocol-http';
 import { LocalServiceError, type AwsServiceName, type CommandInput, type LocalService } from './local-service';
 
+/** One call through the seam: the request, and the output or the error the local service answered with. */
+export type SeamAnswer =
+  | { service: AwsServiceName; command: string; input: CommandInput; output: Record<string, unknown> }
+  | { service: AwsServiceName; command: string; input: CommandInput; error: unknown };
+export type SeamObserver = (answer: SeamAnswer) => void;
+
+const observers = new Set<SeamObserver>();
+
+/**
+ * Lets a test see every call through every seam in this process (to check them against AWS's API models); returns
+ * the function that stops it. With no observer the seam does nothing extra.
+ */
+export function observeSeamAnswers(observer: SeamObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
 /**
  * The one seam of local mode. Every AWS call, whether a function sends it through an SDK client or the state
  * machine through a direct service integration, arrives here as (service, command, input) and is answered by the
@@ -18,7 +35,18 @@ export class LocalSeam {
   async call(service: AwsServiceName, command: string, input: CommandInput): Promise<Record<string, unknown>> {
     const local = this.services.get(service);
     if (!local) throw new LocalServiceError('UnknownService', `no local implementation of ${service}`);
-    return local.handle(command, input);
+    if (observers.size === 0) return local.handle(command, input);
+    const report = (answer: SeamAnswer) => {
+      for (const observer of observers) observer(answer);
+    };
+    try {
+      const output = await local.handle(command, input);
+      report({ service, command, input, output });
+      return output;
+    } catch (error) {
+      report({ service, command, input, error });
+      throw error;
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { describeExecution, historyEvents, listItem } from './execution-views';
 import type { Json, JsonObject } from './load-definition';
 import { namedError } from './named-error';
 import { TaskTokens } from './task-tokens';
+import { assertRequestPayload, limitTaskResult } from './payload-limits';
 import { runTask, type TaskDependencies } from './run-task';
 
 export interface LocalStepFunctionsOptions {
@@ -74,6 +75,7 @@ export class LocalStepFunctions implements LocalService {
       case 'StopExecution':
         return this.stop(input);
       case 'SendTaskSuccess':
+        assertRequestPayload('output', String(input.output));
         this.tokens.succeed(String(input.taskToken), String(input.output));
         return {};
       case 'SendTaskFailure':
@@ -126,6 +128,7 @@ export class LocalStepFunctions implements LocalService {
     const name = typeof input.name === 'string' ? input.name : crypto.randomUUID();
     if (!NAME.test(name)) throw new LocalServiceError('InvalidName', `Invalid Name: '${name}'`);
     const rawInput = typeof input.input === 'string' ? input.input : '{}';
+    assertRequestPayload('input', rawInput);
     let parsed: Json;
     try {
       parsed = JSON.parse(rawInput) as Json;
@@ -276,11 +279,19 @@ export class LocalStepFunctions implements LocalService {
           taskStates.map(([name, state]) => [
             name,
             async (params: unknown) =>
-              (await runTask(
-                { executionArn: record.executionArn, state, tokens: this.tokens, placeholder: TASK_TOKEN_PLACEHOLDER },
-                params as Json,
-                this.options.tasks,
-              )) as never,
+              limitTaskResult(
+                name,
+                await runTask(
+                  {
+                    executionArn: record.executionArn,
+                    state,
+                    tokens: this.tokens,
+                    placeholder: TASK_TOKEN_PLACEHOLDER,
+                  },
+                  params as Json,
+                  this.options.tasks,
+                ),
+              ) as never,
           ]),
         ),
         ...(retryIntervals ? { retryIntervalOverrides: retryIntervals } : {}),

@@ -10,6 +10,8 @@ import path from 'node:path';
 
 interface MemberRef {
   shape: string;
+  /** A payload the SDK hands over as a stream (S3 object bodies). */
+  streaming?: boolean;
 }
 
 export interface ModelShape {
@@ -23,16 +25,37 @@ export interface ModelShape {
   pattern?: string;
   min?: number;
   max?: number;
+  /** Set on error shapes: the HTTP status (and, for query protocols, the wire code) the service answers with. */
+  error?: { httpStatusCode?: number; code?: string };
+  exception?: boolean;
+}
+
+export interface ModelOperation {
+  name: string;
+  input?: MemberRef;
+  output?: MemberRef;
+  errors?: MemberRef[];
 }
 
 export interface AwsModel {
-  metadata: { serviceId: string };
+  metadata: { serviceId: string; protocol?: string };
+  operations: Record<string, ModelOperation>;
   shapes: Record<string, ModelShape>;
 }
 
 /** The botocore models of the services vodflow calls. */
 export type ModelName =
-  'cloudfront' | 'dynamodb' | 'mediaconvert' | 'mediapackage-vod' | 's3' | 'sns' | 'sqs' | 'stepfunctions' | 'wafv2';
+  | 'cloudfront'
+  | 'dynamodb'
+  | 'lambda'
+  | 'mediaconvert'
+  | 'mediapackage-vod'
+  | 's3'
+  | 'secretsmanager'
+  | 'sns'
+  | 'sqs'
+  | 'stepfunctions'
+  | 'wafv2';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -67,6 +90,11 @@ export function loadModel(name: ModelName): AwsModel {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A streaming payload (an S3 object body) as the SDK hands it over: a Node readable stream. */
+function isStream(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function';
 }
 
 function describe(value: unknown): string {
@@ -119,12 +147,13 @@ class ShapeValidator {
         if (typeof value !== 'boolean') this.errors.push(`${at}: expected a boolean, got ${describe(value)}`);
         return;
       case 'timestamp':
-        if (typeof value !== 'string' && typeof value !== 'number') {
+        // Requests carry timestamps as strings or epoch numbers; the SDK hands answers over as Date objects.
+        if (typeof value !== 'string' && typeof value !== 'number' && !(value instanceof Date)) {
           this.errors.push(`${at}: expected a timestamp, got ${describe(value)}`);
         }
         return;
       case 'blob':
-        if (typeof value !== 'string' && !(value instanceof Uint8Array)) {
+        if (typeof value !== 'string' && !(value instanceof Uint8Array) && !isStream(value)) {
           this.errors.push(`${at}: expected a blob (base64 string or bytes), got ${describe(value)}`);
         }
         return;

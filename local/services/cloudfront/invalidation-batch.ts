@@ -7,6 +7,7 @@ export interface InvalidationBatch {
 }
 
 /** CloudFront's limit on paths in one invalidation request. */
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html
 const MAX_PATHS = 3000;
 
 function invalidArgument(message: string): LocalServiceError {
@@ -21,6 +22,7 @@ function checkPath(path: unknown): string {
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw invalidArgument(`invalidation path ${JSON.stringify(path)} must start with /`);
   }
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/invalidation-specifying-objects.html
   const star = path.indexOf('*');
   if (star >= 0 && star !== path.length - 1) {
     throw invalidArgument(`invalidation path ${path}: the * wildcard must be the last character`);

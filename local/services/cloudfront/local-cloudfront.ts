@@ -12,14 +12,30 @@ export interface LocalCloudFrontOptions {
   distributionId: string;
   /** Drops the edge's cached responses for these paths; returns how many were dropped. */
   purge: (paths: string[]) => number;
+  /**
+   * How long an invalidation stays InProgress (default 0: the local purge is immediate). CloudFront's limits on
+   * invalidations in progress count only those still InProgress.
+   */
+  inProgressSeconds?: number;
+  /** The clock (time is an input). */
+  now?: () => Date;
 }
 
 interface Invalidation {
   Id: string;
-  Status: 'Completed';
   CreateTime: Date;
   InvalidationBatch: InvalidationBatch;
+  /** Epoch milliseconds from which the invalidation is Completed. */
+  completesAt: number;
 }
+
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html
+/** Wildcard paths that may be in progress at one time per distribution. */
+const MAX_WILDCARD_PATHS_IN_PROGRESS = 15;
+/** Individual file paths that may be in progress at one time per distribution (counted apart from wildcards). */
+const MAX_FILE_PATHS_IN_PROGRESS = 3000;
+
+const isWildcard = (path: string) => path.endsWith('*');
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -28,26 +44,21 @@ function newInvalidationId(): string {
   return `I${[...randomBytes(13)].map((byte) => ID_ALPHABET[byte % ID_ALPHABET.length] ?? 'X').join('')}`;
 }
 
-/** A copy for the caller: the stored invalidation must not change if the caller edits its answer. */
-function copyOf(invalidation: Invalidation): Invalidation {
-  const { CallerReference, Paths } = invalidation.InvalidationBatch;
-  return {
-    ...invalidation,
-    CreateTime: new Date(invalidation.CreateTime.getTime()),
-    InvalidationBatch: { CallerReference, Paths: { Quantity: Paths.Quantity, Items: [...Paths.Items] } },
-  };
-}
-
 /**
- * CloudFront's invalidation API for the local edge's one distribution. The local purge is immediate, so an
- * invalidation is Completed when CreateInvalidation answers (in the cloud it starts InProgress).
+ * CloudFront's invalidation API for the local edge's one distribution. The local purge is immediate; an
+ * invalidation reads InProgress for `inProgressSeconds` (default 0: Completed when CreateInvalidation answers), and
+ * while InProgress it counts against CloudFront's limits on invalidations in progress.
  */
 export class LocalCloudFront implements LocalService {
   readonly service = 'CloudFront' as const;
   private readonly invalidations = new Map<string, Invalidation>();
   private readonly byCallerReference = new Map<string, Invalidation>();
 
-  constructor(private readonly options: LocalCloudFrontOptions) {}
+  private readonly now: () => Date;
+
+  constructor(private readonly options: LocalCloudFrontOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
 
   handle(command: string, input: CommandInput): Promise<CommandOutput> {
     // Inside the executor, every refusal reaches the caller as a rejected promise, as from an SDK client.
@@ -84,17 +95,21 @@ export class LocalCloudFront implements LocalService {
     if (previous) {
       // Same reference and paths: CloudFront answers with the invalidation it already made (a retried request).
       if (samePaths(previous.InvalidationBatch, batch)) return this.output(distributionId, previous);
-      // The API reference names this InvalidationBatchAlreadyExists; the service answers InvalidArgument with this text.
+      // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_InvalidationBatch.html (CallerReference)
       throw new LocalServiceError(
-        'InvalidArgument',
+        'InvalidationBatchAlreadyExists',
         'Your request contains a caller reference that was used for a previous invalidation batch for the same distribution.',
+        // CloudFront's model gives every *AlreadyExists error 409 Conflict; this one is not in the model.
+        { status: 409 },
       );
     }
+    const now = this.now();
+    this.checkInProgressLimits(batch, now.getTime());
     const invalidation: Invalidation = {
       Id: newInvalidationId(),
-      Status: 'Completed',
-      CreateTime: new Date(),
+      CreateTime: now,
       InvalidationBatch: batch,
+      completesAt: now.getTime() + (this.options.inProgressSeconds ?? 0) * 1000,
     };
     this.options.purge(batch.Paths.Items);
     this.invalidations.set(invalidation.Id, invalidation);
@@ -114,13 +129,41 @@ export class LocalCloudFront implements LocalService {
         },
       );
     }
-    return { Invalidation: copyOf(invalidation) };
+    return { Invalidation: this.view(invalidation) };
+  }
+
+  /** Refuses a batch that would take the paths in progress past CloudFront's limits (wildcards counted apart). */
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/InvalidationLimits.html
+  private checkInProgressLimits(batch: InvalidationBatch, now: number): void {
+    const inProgress = [...this.invalidations.values()]
+      .filter((invalidation) => invalidation.completesAt > now)
+      .flatMap((invalidation) => invalidation.InvalidationBatch.Paths.Items);
+    const paths = [...inProgress, ...batch.Paths.Items];
+    const wildcards = paths.filter(isWildcard).length;
+    const files = paths.length - wildcards;
+    if (wildcards > MAX_WILDCARD_PATHS_IN_PROGRESS || files > MAX_FILE_PATHS_IN_PROGRESS) {
+      throw new LocalServiceError(
+        'TooManyInvalidationsInProgress',
+        `Processing your request will cause you to exceed the maximum number of in-progress invalidations: at most ${String(MAX_WILDCARD_PATHS_IN_PROGRESS)} wildcard paths and ${String(MAX_FILE_PATHS_IN_PROGRESS)} file paths in progress, this batch would make ${String(wildcards)} and ${String(files)}`,
+      );
+    }
+  }
+
+  /** The invalidation as the API shows it now; a copy, so the stored one never changes if the caller edits it. */
+  private view(invalidation: Invalidation) {
+    const { CallerReference, Paths } = invalidation.InvalidationBatch;
+    return {
+      Id: invalidation.Id,
+      Status: this.now().getTime() >= invalidation.completesAt ? 'Completed' : 'InProgress',
+      CreateTime: new Date(invalidation.CreateTime.getTime()),
+      InvalidationBatch: { CallerReference, Paths: { Quantity: Paths.Quantity, Items: [...Paths.Items] } },
+    };
   }
 
   private output(distributionId: string, invalidation: Invalidation): CommandOutput {
     return {
       Location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/${distributionId}/invalidation/${invalidation.Id}`,
-      Invalidation: copyOf(invalidation),
+      Invalidation: this.view(invalidation),
     };
   }
 }

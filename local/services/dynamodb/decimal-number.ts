@@ -11,6 +11,7 @@ export interface Decimal {
 }
 
 const NUMBER_FORMAT = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number
 const MAX_DIGITS = 38;
 
 export function parseDecimal(text: string): Decimal {

@@ -34,6 +34,9 @@ const ARITY: Record<string, number> = {
 const UPDATE_CLAUSES = ['SET', 'REMOVE', 'ADD', 'DELETE'] as const;
 type UpdateClause = (typeof UPDATE_CLAUSES)[number];
 
+/** The longest expression string DynamoDB takes (4 KB). */
+const MAX_EXPRESSION_BYTES = 4096;
+
 /** A recursive-descent parser over the tokens of one expression. */
 class ExpressionParser {
   private readonly tokens: Token[];
@@ -45,6 +48,14 @@ class ExpressionParser {
     private readonly attributes: ExpressionAttributes,
   ) {
     if (text.trim() === '') throw invalidExpression(kind, 'The expression can not be empty;');
+    // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-expression-parameters
+    const size = Buffer.byteLength(text, 'utf8');
+    if (size > MAX_EXPRESSION_BYTES) {
+      throw invalidExpression(
+        kind,
+        `Expression size has exceeded the maximum allowed size; expression size: ${String(size)}`,
+      );
+    }
     this.tokens = tokenize(text, kind);
   }
 

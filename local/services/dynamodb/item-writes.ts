@@ -8,6 +8,7 @@ import { parseCondition, parseUpdate } from './expression-parser';
 import { optionalEnum, optionalString, refuseLegacyParameters, requiredItem, type Input } from './request-fields';
 import type { TableStore } from './table-store';
 
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-items
 const MAX_ITEM_BYTES = 400 * 1024;
 
 /** A write worked out against the current state but not applied yet (so a transaction can apply all or none). */

@@ -27,6 +27,8 @@ export interface LocalDynamoDbOptions {
   tables: TableDefinition[];
 }
 
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-api (BatchGetItem 100 keys,
+// BatchWriteItem 25 requests, TransactWriteItems 100 actions)
 const MAX_BATCH_GET_KEYS = 100;
 const MAX_BATCH_WRITES = 25;
 const MAX_TRANSACTION_ITEMS = 100;

@@ -2,6 +2,7 @@
  * DynamoDB's reserved words (AWS developer guide, "Reserved words in DynamoDB"; case-insensitive). An expression
  * that names one of them bare is refused in the cloud, so the local service refuses it too: a name like `status`
  * must go through ExpressionAttributeNames.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ReservedWords.html
  */
 const RESERVED_WORDS = new Set(
   `

@@ -88,6 +88,7 @@ export class TableStore {
         `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: ${name}`,
       );
     }
+    checkKeySize(value, name === this.definition.partitionKey ? 'partition' : 'sort');
   }
 
   /** An item about to be written: has its key, and index keys it carries are valid index keys. */
@@ -107,6 +108,7 @@ export class TableStore {
             `One or more parameter values were invalid: Type mismatch for Index Key ${name} Expected: S, N or B Actual: ${Object.keys(value)[0] ?? ''} IndexName: ${index.name}`,
           );
         }
+        checkKeySize(value, name === index.partitionKey ? 'partition' : 'sort');
         if (('S' in value && value.S === '') || ('B' in value && value.B === '')) {
           throw validationError(
             `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: ${index.name}, IndexKey: ${name}`,
@@ -198,5 +200,25 @@ export class TableStore {
 
   save(): Promise<void> {
     return this.file.save(() => ({ table: this.definition.name, items: [...this.items.values()] }));
+  }
+}
+
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-partition-sort-keys
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+/** A string or binary key value is at most 2,048 bytes (partition key) or 1,024 bytes (sort key). */
+function checkKeySize(value: AttributeValue, role: 'partition' | 'sort'): void {
+  const bytes =
+    'S' in value ? Buffer.byteLength(value.S, 'utf8') : 'B' in value ? Buffer.from(value.B, 'base64').length : 0;
+  if (role === 'partition' && bytes > MAX_PARTITION_KEY_BYTES) {
+    throw validationError(
+      `One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of ${String(MAX_PARTITION_KEY_BYTES)} bytes`,
+    );
+  }
+  if (role === 'sort' && bytes > MAX_SORT_KEY_BYTES) {
+    throw validationError(
+      `One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of ${String(MAX_SORT_KEY_BYTES)} bytes`,
+    );
   }
 }

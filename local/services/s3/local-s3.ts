@@ -32,6 +32,15 @@ import { objectCreatedEvent, sequencerSource, type CreationReason } from './obje
 import { ObjectIndex, errorCode, isNotFound, type ObjectRecord } from './object-index';
 import { assertBucketName, assertStorableKey } from './object-keys';
 import { s3Errors } from './s3-errors';
+import {
+  MAX_OBJECT_BYTES,
+  MAX_PART_BYTES,
+  MAX_PUT_OBJECT_BYTES,
+  MIN_PART_BYTES,
+  assertNotTooLarge,
+  assertPartNumber,
+  assertUserMetadataSize,
+} from './s3-limits';
 import { StorageLayout } from './storage-layout';
 import { writeTempFile, type TempFile } from './write-temp-file';
 
@@ -50,8 +59,6 @@ export interface LocalS3Options {
 }
 
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
-const MIN_PART_SIZE = 5 * 1024 * 1024;
-const MAX_PART_NUMBER = 10_000;
 const MAX_KEYS = 1000;
 
 type Output<T> = Omit<T, '$metadata'>;
@@ -162,11 +169,9 @@ export class LocalS3 implements LocalService, ObjectStore {
 
   private async putObject(fields: CommandFields): Promise<CommandOutput> {
     const { bucket, key } = this.target(fields);
-    const temp = await this.receive(fields.body(), fields);
-    const properties = {
-      contentType: fields.optionalString('ContentType') ?? DEFAULT_CONTENT_TYPE,
-      metadata: fields.metadata(),
-    };
+    const metadata = userMetadata(fields);
+    const temp = await this.receive(fields.body(), fields, MAX_PUT_OBJECT_BYTES);
+    const properties = { contentType: fields.optionalString('ContentType') ?? DEFAULT_CONTENT_TYPE, metadata };
     const record = await this.commit(bucket, key, temp, properties, 'PutObject');
     return { ETag: record.etag, ...versionOf(record) } satisfies Output<PutObjectCommandOutput>;
   }
@@ -231,7 +236,7 @@ export class LocalS3 implements LocalService, ObjectStore {
       );
     }
     const properties = replace
-      ? { contentType: fields.optionalString('ContentType') ?? DEFAULT_CONTENT_TYPE, metadata: fields.metadata() }
+      ? { contentType: fields.optionalString('ContentType') ?? DEFAULT_CONTENT_TYPE, metadata: userMetadata(fields) }
       : { contentType: from.contentType, metadata: from.metadata };
     const temp = await this.receive(createReadStream(this.layout.objectFile(source.bucket, source.key)));
     const record = await this.commit(bucket, key, temp, properties, 'CopyObject');
@@ -289,7 +294,7 @@ export class LocalS3 implements LocalService, ObjectStore {
       bucket,
       key,
       contentType: fields.optionalString('ContentType') ?? DEFAULT_CONTENT_TYPE,
-      metadata: fields.metadata(),
+      metadata: userMetadata(fields),
     });
     return { Bucket: bucket, Key: key, UploadId: upload.uploadId } satisfies Output<CreateMultipartUploadCommandOutput>;
   }
@@ -298,11 +303,9 @@ export class LocalS3 implements LocalService, ObjectStore {
     const { bucket, key } = this.target(fields);
     const uploadId = fields.string('UploadId');
     const partNumber = fields.integer('PartNumber');
-    if (partNumber < 1 || partNumber > MAX_PART_NUMBER) {
-      throw s3Errors.invalidArgument('Part number must be an integer between 1 and 10000, inclusive');
-    }
+    assertPartNumber(partNumber);
     await this.openUpload(bucket, key, uploadId);
-    const temp = await this.receive(fields.body(), fields);
+    const temp = await this.receive(fields.body(), fields, MAX_PART_BYTES);
     const part = await this.locks.run(`upload:${uploadId}`, async () => {
       // Aborted or completed while the body was arriving: S3 refuses the part too.
       if (!(await this.uploads.get(uploadId))) {
@@ -332,10 +335,14 @@ export class LocalS3 implements LocalService, ObjectStore {
             `One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag (part ${part.partNumber}).`,
           );
         }
-        if (index < requested.length - 1 && found.size < MIN_PART_SIZE) {
+        if (index < requested.length - 1 && found.size < MIN_PART_BYTES) {
           throw s3Errors.entityTooSmall(part.partNumber, found.size);
         }
       });
+      assertNotTooLarge(
+        requested.reduce((total, part) => total + (stored.get(part.partNumber)?.size ?? 0), 0),
+        MAX_OBJECT_BYTES,
+      );
 
       const temp = await this.concatenateParts(
         uploadId,
@@ -437,13 +444,18 @@ export class LocalS3 implements LocalService, ObjectStore {
     return { contentType: contentType ?? DEFAULT_CONTENT_TYPE, metadata: {} };
   }
 
-  /** Receives a body into a temp file, checking the announced length and checksums when fields carry them. */
-  private receive(body: Readable, fields?: CommandFields): Promise<TempFile> {
+  /**
+   * Receives a body into a temp file, checking the announced length and checksums when fields carry them. A body
+   * announced bigger than `maxSize` is refused before a byte is read; one that grows past it, as it arrives.
+   */
+  private receive(body: Readable, fields?: CommandFields, maxSize?: number): Promise<TempFile> {
     if (!fields) return writeTempFile(this.layout.tempDir, body);
     const expectedSize = fields.optionalInteger('ContentLength');
+    if (maxSize !== undefined) assertNotTooLarge(expectedSize, maxSize);
     return writeTempFile(this.layout.tempDir, body, {
       expectedDigests: announcedDigests(fields),
       ...(expectedSize !== undefined ? { expectedSize } : {}),
+      ...(maxSize !== undefined ? { maxSize } : {}),
     });
   }
 
@@ -608,6 +620,12 @@ function requestedParts(multipartUpload: unknown): { partNumber: number; etag: s
     }
     return { partNumber: PartNumber, etag: ETag };
   });
+}
+
+function userMetadata(fields: CommandFields): Record<string, string> {
+  const metadata = fields.metadata();
+  assertUserMetadataSize(metadata);
+  return metadata;
 }
 
 function announcedDigests(fields: CommandFields): ExpectedDigest[] {

@@ -1,6 +1,7 @@
 import { s3Errors } from './s3-errors';
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html (a key is at most 1,024 bytes of UTF-8)
 const MAX_KEY_BYTES = 1024;
 /** Most filesystems refuse longer file names; a segment is one path component of the key. */
 const MAX_SEGMENT_BYTES = 255;

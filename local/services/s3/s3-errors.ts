@@ -25,6 +25,18 @@ export const s3Errors = {
       `Your proposed upload is smaller than the minimum allowed object size: part ${partNumber} has ${size} bytes, every part but the last needs at least 5 MiB`,
       { status: 400 },
     ),
+  entityTooLarge: (size: number, limit: number) =>
+    new LocalServiceError(
+      'EntityTooLarge',
+      `Your proposed upload exceeds the maximum allowed size (${String(size)} bytes, at most ${String(limit)})`,
+      { status: 400 },
+    ),
+  metadataTooLarge: (size: number) =>
+    new LocalServiceError(
+      'MetadataTooLarge',
+      `Your metadata headers exceed the maximum allowed metadata size (${String(size)} bytes, at most 2048)`,
+      { status: 400 },
+    ),
   malformedXml: (message: string) => new LocalServiceError('MalformedXML', message, { status: 400 }),
   invalidArgument: (message: string) => new LocalServiceError('InvalidArgument', message, { status: 400 }),
   invalidRange: (size: number) =>

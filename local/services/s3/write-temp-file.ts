@@ -18,6 +18,8 @@ export interface WriteLimits {
   /** Content-Length the client announced: fewer or more bytes fail the write. */
   expectedSize?: number;
   expectedDigests?: ExpectedDigest[];
+  /** The most bytes S3 takes in one request of this kind: more fail with EntityTooLarge as they arrive. */
+  maxSize?: number;
 }
 
 /**
@@ -37,6 +39,10 @@ export async function writeTempFile(tempDir: string, body: Readable, limits: Wri
     transform(chunk: Buffer | string, _encoding, done) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += bytes.length;
+      if (limits.maxSize !== undefined && size > limits.maxSize) {
+        done(s3Errors.entityTooLarge(size, limits.maxSize));
+        return;
+      }
       if (limits.expectedSize !== undefined && size > limits.expectedSize) {
         done(s3Errors.invalidArgument(`The body is longer than the announced Content-Length ${limits.expectedSize}`));
         return;

@@ -42,6 +42,8 @@ function versionIdOf(name: string, secretString: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+// https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html (ResourceNotFoundException for an
+// unknown secret, VersionId or VersionStage)
 function notFound(detail = "Secrets Manager can't find the specified secret."): LocalServiceError {
   return new LocalServiceError('ResourceNotFoundException', detail);
 }

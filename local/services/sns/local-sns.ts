@@ -39,8 +39,14 @@ export interface PublishedMessage {
 
 export type TopicListener = (message: PublishedMessage) => void | Promise<void>;
 
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Message: at most 256 KB, 262,144 bytes) and
+// https://docs.aws.amazon.com/sns/latest/api/API_MessageAttributeValue.html (every attribute's name, type and value count)
 const MAX_MESSAGE_BYTES = 262_144;
-const MAX_ATTRIBUTES = 10;
+// https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html (names: letters, digits, _ - .; no leading,
+// trailing or doubled period; at most 256 characters; no AWS. or Amazon. prefix). The page's limit of 10 attributes
+// applies only to delivery to SQS with raw message delivery, not to Publish.
+const ATTRIBUTE_NAME = /^(?!\.)(?!.*\.\.)(?!aws\.|amazon\.)[A-Za-z0-9_\-.]{1,256}(?<!\.)$/i;
+// https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Subject: ASCII printable, at most 100 characters)
 const SUBJECT = /^[\x20-\x7E]{1,100}$/;
 const DATA_TYPE = /^(String|Number|Binary|String\.Array)(\.[A-Za-z0-9_\-.]+)?$/;
 
@@ -56,13 +62,11 @@ function readAttributes(input: unknown): Record<string, PublishedAttribute> {
   if (input === undefined) return {};
   if (!isRecord(input)) throw invalidParameter('MessageAttributes must be a map');
   const entries = Object.entries(input);
-  if (entries.length > MAX_ATTRIBUTES) {
-    throw invalidParameter(
-      `Message attributes: number of message attributes [${String(entries.length)}] exceeds the allowed maximum [10]`,
-    );
-  }
   const attributes: Record<string, PublishedAttribute> = {};
   for (const [name, raw] of entries) {
+    if (!ATTRIBUTE_NAME.test(name)) {
+      throw invalidParameter(`The message attribute name '${name}' is invalid.`);
+    }
     if (!isRecord(raw) || typeof raw.DataType !== 'string' || !DATA_TYPE.test(raw.DataType)) {
       throw invalidParameter(
         `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
@@ -102,10 +106,31 @@ function readAttributes(input: unknown): Record<string, PublishedAttribute> {
   return attributes;
 }
 
-function readMessage(input: Record<string, unknown>): { message: string; structure?: 'json' } {
+/** SNS answers an unknown topic with 404 (its model's NotFoundException: code NotFound, httpStatusCode 404). */
+function topicNotFound(): LocalServiceError {
+  return new LocalServiceError('NotFoundException', 'Topic does not exist', { status: 404 });
+}
+
+/** The bytes SNS counts against the message size: every attribute's name, data type and value. */
+function attributesSize(attributes: Record<string, PublishedAttribute>): number {
+  return Object.entries(attributes).reduce((total, [name, attribute]) => {
+    const value =
+      attribute.BinaryValue === undefined
+        ? Buffer.byteLength(attribute.StringValue ?? '', 'utf8')
+        : Buffer.from(attribute.BinaryValue, 'base64').length;
+    return total + Buffer.byteLength(name, 'utf8') + Buffer.byteLength(attribute.DataType, 'utf8') + value;
+  }, 0);
+}
+
+function readMessage(
+  input: Record<string, unknown>,
+  attributes: Record<string, PublishedAttribute>,
+): { message: string; structure?: 'json' } {
   const message = input.Message;
   if (typeof message !== 'string' || message === '') throw invalidParameter('Empty message');
-  if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES) throw invalidParameter('Message too long');
+  if (Buffer.byteLength(message, 'utf8') + attributesSize(attributes) > MAX_MESSAGE_BYTES) {
+    throw invalidParameter('Message too long');
+  }
   const structure = input.MessageStructure;
   if (structure === undefined) return { message };
   if (structure !== 'json') throw invalidParameter('MessageStructure: only "json" is supported');
@@ -149,13 +174,13 @@ export class LocalSns implements LocalService {
   /** Every message published to the topic, oldest first. */
   messages(topicName: string): PublishedMessage[] {
     const topic = [...this.topics.values()].find((candidate) => candidate.definition.name === topicName);
-    if (!topic) throw new LocalServiceError('NotFoundException', 'Topic does not exist');
+    if (!topic) throw topicNotFound();
     return structuredClone(topic.messages);
   }
 
   /** Calls `listener` with every message published to the topic from now on; returns the unsubscribe function. */
   subscribe(topicArn: string, listener: TopicListener): () => void {
-    if (!this.topics.has(topicArn)) throw new LocalServiceError('NotFoundException', 'Topic does not exist');
+    if (!this.topics.has(topicArn)) throw topicNotFound();
     const listeners = this.listeners.get(topicArn) ?? new Set<TopicListener>();
     this.listeners.set(topicArn, listeners);
     listeners.add(listener);
@@ -171,8 +196,9 @@ export class LocalSns implements LocalService {
       throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
     }
     const topic = this.topics.get(topicArn);
-    if (!topic) throw new LocalServiceError('NotFoundException', 'Topic does not exist');
-    const { message, structure } = readMessage(input);
+    if (!topic) throw topicNotFound();
+    const messageAttributes = readAttributes(input.MessageAttributes);
+    const { message, structure } = readMessage(input, messageAttributes);
     const subject = input.Subject;
     if (subject !== undefined && (typeof subject !== 'string' || !SUBJECT.test(subject))) {
       throw invalidParameter('Subject');
@@ -183,7 +209,7 @@ export class LocalSns implements LocalService {
       ...(subject === undefined ? {} : { subject }),
       message,
       ...(structure === undefined ? {} : { messageStructure: structure }),
-      messageAttributes: readAttributes(input.MessageAttributes),
+      messageAttributes,
       publishedAt: new Date().toISOString(),
     };
     topic.messages.push(published);

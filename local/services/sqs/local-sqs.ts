@@ -17,6 +17,7 @@ import {
 } from './message-attributes';
 import { QUEUE_DEFAULTS, QueueStore, type MessageState, type QueueDefinition, type StoredMessage } from './queue-store';
 import { decodeReceiptHandle, encodeReceiptHandle } from './receipt-handle';
+import { realSqsClock, type SqsClock } from './sqs-clock';
 import { invalidParameterValue, missingParameter, queueDoesNotExist } from './sqs-errors';
 
 export type { QueueDefinition } from './queue-store';
@@ -24,6 +25,8 @@ export type { QueueDefinition } from './queue-store';
 export interface LocalSqsOptions {
   dataDir: string;
   queues: QueueDefinition[];
+  /** The clock of delays, visibility timeouts and long polls (the real one by default). */
+  clock?: SqsClock;
 }
 
 /** A message as the inspection API shows it (the CLI and the page), without receiving it. */
@@ -44,6 +47,8 @@ export interface QueueDepth {
 
 type Input = Record<string, unknown>;
 
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html (10 entries a batch,
+// ids of at most 80 letters, digits, - and _, batch payload at most 1 MiB)
 const BATCH_LIMIT = 10;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const INVALID_BODY_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -110,6 +115,15 @@ function batchEntries(input: Input, kind: string): Input[] {
 }
 
 /** The failure entry of a batch: the error of the single-message call, by name. */
+function messageSize(entry: Input): number {
+  const body = typeof entry.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody) : 0;
+  try {
+    return body + attributesSize(readMessageAttributes(entry.MessageAttributes));
+  } catch {
+    return body;
+  }
+}
+
 function failedEntry(id: unknown, error: unknown): Record<string, unknown> {
   if (!(error instanceof LocalServiceError)) throw error;
   return { Id: id, SenderFault: error.$fault === 'client', Code: error.name, Message: error.message };
@@ -123,10 +137,12 @@ function failedEntry(id: unknown, error: unknown): Record<string, unknown> {
 export class LocalSqs implements LocalService {
   readonly service = 'SQS' as const;
   private readonly queues = new Map<string, QueueStore>();
+  private readonly clock: SqsClock;
 
   constructor(options: LocalSqsOptions) {
+    this.clock = options.clock ?? realSqsClock;
     for (const definition of options.queues)
-      this.queues.set(definition.name, new QueueStore(definition, options.dataDir));
+      this.queues.set(definition.name, new QueueStore(definition, options.dataDir, this.clock));
   }
 
   async handle(command: string, input: CommandInput): Promise<CommandOutput> {
@@ -160,7 +176,7 @@ export class LocalSqs implements LocalService {
   /** The queue's messages in the order they were sent, without receiving them or changing their visibility. */
   peek(queueName: string): PeekedMessage[] {
     const queue = this.byName(queueName);
-    const now = Date.now();
+    const now = this.clock.now();
     queue.expire(now);
     return queue.messages.map((message) => ({
       messageId: message.messageId,
@@ -232,7 +248,7 @@ export class LocalSqs implements LocalService {
 
   private async purge(input: Input): Promise<CommandOutput> {
     const queue = this.queue(input);
-    const now = Date.now();
+    const now = this.clock.now();
     if (queue.lastPurge !== undefined && now - queue.lastPurge < 60_000) {
       throw new LocalServiceError(
         'PurgeQueueInProgress',
@@ -265,8 +281,9 @@ export class LocalSqs implements LocalService {
         `One or more parameters are invalid. Reason: Message must be shorter than ${String(QUEUE_DEFAULTS.maximumMessageBytes)} bytes.`,
       );
     }
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html (DelaySeconds 0 to 900)
     const delay = integerParameter(input, 'DelaySeconds', 0, 900, QUEUE_DEFAULTS.delaySeconds);
-    const now = Date.now();
+    const now = this.clock.now();
     const attributesMd5 = md5OfAttributes(attributes);
     const message = queue.add({
       body,
@@ -293,10 +310,9 @@ export class LocalSqs implements LocalService {
   private async sendBatch(input: Input): Promise<CommandOutput> {
     const queue = this.queue(input);
     const entries = batchEntries(input, 'SendMessageBatchRequestEntry');
-    const total = entries.reduce(
-      (sum, entry) => sum + (typeof entry.MessageBody === 'string' ? Buffer.byteLength(entry.MessageBody) : 0),
-      0,
-    );
+    // The batch's payload is the sum of its messages' sizes, attributes included (an entry whose attributes are
+    // invalid fails on its own below).
+    const total = entries.reduce((sum, entry) => sum + messageSize(entry), 0);
     if (total > QUEUE_DEFAULTS.maximumMessageBytes) {
       throw new LocalServiceError(
         'BatchRequestTooLong',
@@ -319,15 +335,16 @@ export class LocalSqs implements LocalService {
   // ------------------------------------------------------------------ receiving
   private async receive(input: Input): Promise<CommandOutput> {
     const queue = this.queue(input);
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html (1 to 10 messages, wait 0 to 20 s)
     const max = integerParameter(input, 'MaxNumberOfMessages', 1, 10, 1);
     const visibility = integerParameter(input, 'VisibilityTimeout', 0, 43_200, QUEUE_DEFAULTS.visibilityTimeoutSeconds);
     const waitSeconds = integerParameter(input, 'WaitTimeSeconds', 0, 20, QUEUE_DEFAULTS.receiveWaitSeconds);
     const systemNames = [...stringList(input, 'AttributeNames'), ...stringList(input, 'MessageSystemAttributeNames')];
     const attributeNames = stringList(input, 'MessageAttributeNames');
-    const deadline = Date.now() + waitSeconds * 1000;
+    const deadline = this.clock.now() + waitSeconds * 1000;
 
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       queue.expire(now);
       const received = queue.receive(max, visibility, now);
       if (received.length > 0) {
@@ -411,7 +428,7 @@ export class LocalSqs implements LocalService {
     if (input.VisibilityTimeout === undefined) throw missingParameter('VisibilityTimeout');
     const timeout = integerParameter(input, 'VisibilityTimeout', 0, 43_200, 0);
     const message = queue.find(receipt.messageId);
-    const now = Date.now();
+    const now = this.clock.now();
     if (!message) {
       throw invalidParameterValue(
         `Value ${String(handle)} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,

@@ -8,6 +8,8 @@ export interface StoredAttribute {
   BinaryValue?: string;
 }
 
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html (10 attributes) and
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html (names, types)
 const MAX_ATTRIBUTES = 10;
 const NAME = /^(?!\.)(?!.*\.\.)(?!aws\.|amazon\.)[A-Za-z0-9_\-.]{1,256}(?<!\.)$/i;
 const DATA_TYPE = /^(String|Number|Binary)(\.[A-Za-z0-9_\-.]+)?$/;

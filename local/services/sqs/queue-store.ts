@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { AtomicJsonFile } from '../../persistence/atomic-json-file';
 import type { StoredAttribute } from './message-attributes';
+import type { SqsClock } from './sqs-clock';
 
 export interface QueueDefinition {
   name: string;
@@ -35,6 +36,8 @@ interface SavedQueue {
 }
 
 /** Defaults of a queue created without attributes, as SQS documents them. */
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html (defaults;
+// MaximumMessageSize 1,048,576 bytes, the body and every attribute's name, type and value counted)
 export const QUEUE_DEFAULTS = {
   visibilityTimeoutSeconds: 30,
   messageRetentionSeconds: 345_600,
@@ -54,12 +57,13 @@ export class QueueStore {
   constructor(
     readonly definition: QueueDefinition,
     dataDir: string,
+    private readonly clock: SqsClock,
   ) {
     this.file = new AtomicJsonFile(join(dataDir, 'sqs', `${encodeURIComponent(definition.name)}.json`));
     this.file.prepare();
     const saved = this.file.read() as SavedQueue | undefined;
     this.messages = saved?.messages ?? [];
-    this.createdTimestamp = saved?.createdTimestamp ?? Math.floor(Date.now() / 1000);
+    this.createdTimestamp = saved?.createdTimestamp ?? Math.floor(this.clock.now() / 1000);
     this.lastPurge = saved?.lastPurge;
   }
 
@@ -106,13 +110,13 @@ export class QueueStore {
     const nextVisible = Math.min(...this.messages.map((message) => message.visibleAt).filter((at) => at > now));
     const wait = Math.max(0, Math.min(milliseconds, Number.isFinite(nextVisible) ? nextVisible - now : milliseconds));
     return new Promise((resolve) => {
+      let cancel: () => void = () => undefined;
       const done = (): void => {
-        clearTimeout(timer);
+        cancel();
         this.waiters = this.waiters.filter((waiter) => waiter !== done);
         resolve();
       };
-      const timer = setTimeout(done, wait);
-      timer.unref();
+      cancel = this.clock.after(wait, done);
       this.waiters.push(done);
     });
   }

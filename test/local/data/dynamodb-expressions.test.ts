@@ -1,7 +1,10 @@
 import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -350,6 +353,68 @@ describe('local DynamoDB writes and conditions', () => {
       name: 'ResourceNotFoundException',
       message: 'Requested resource not found',
     });
+  });
+
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html
+  it('refuses what DynamoDB constraints refuse: key values over 2,048 / 1,024 bytes, expressions over 4 KB, items over 400 KB', async () => {
+    const longKey = { assetId: { S: 'é'.repeat(1025) } };
+    await expect(client.send(new PutItemCommand({ TableName, Item: longKey }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message:
+        'One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of 2048 bytes',
+    });
+    await client.send(new PutItemCommand({ TableName, Item: { assetId: { S: 'k'.repeat(2048) } } }));
+    await expect(put({ status: { S: 'READY' }, updatedAt: { S: 'x'.repeat(1025) } })).rejects.toThrow(
+      'Aggregated size of all range keys has exceeded the size limit of 1024 bytes',
+    );
+    const longCondition = `attribute_not_exists(assetId)${' AND attribute_not_exists(title)'.repeat(140)}`;
+    await expect(
+      client.send(new PutItemCommand({ TableName, Item: key, ConditionExpression: longCondition })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: `Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: ${String(longCondition.length)}`,
+    });
+    await put({ big: { S: 'x'.repeat(400 * 1024 - 'big'.length - 'assetId'.length - 'a1'.length) } });
+    await expect(put({ big: { S: 'x'.repeat(400 * 1024) } })).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Item size has exceeded the maximum allowed size',
+    });
+  });
+
+  // https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-api
+  it('refuses a 26th batch write, a 101st batch key, a 101st transaction action and a 39th significant digit', async () => {
+    const keys = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ assetId: { S: `a${String(index)}` } }));
+
+    await expect(
+      client.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [TableName]: keys(26).map((Item) => ({ PutRequest: { Item } })) },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('less than or equal to 25'),
+    });
+    await expect(
+      client.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys(101) } } })),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Too many items requested for the BatchGetItem call',
+    });
+    await expect(
+      client.send(
+        new TransactWriteItemsCommand({ TransactItems: keys(101).map((Key) => ({ Delete: { TableName, Key } })) }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('less than or equal to 100'),
+    });
+    await expect(put({ n: { N: '1'.repeat(39) } })).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: 'Attempting to store more than 38 significant digits in a Number',
+    });
+    await put({ n: { N: '1'.repeat(38) } });
   });
 
   it('stores numbers canonically and binaries as bytes', async () => {

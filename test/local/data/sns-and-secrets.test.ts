@@ -94,6 +94,36 @@ describe('local SNS', () => {
     expect(local.messages(TOPIC.name)[0]?.messageStructure).toBe('json');
   });
 
+  // https://docs.aws.amazon.com/sns/latest/api/API_MessageAttributeValue.html
+  it('counts message attributes (name, type, value) against the 256 KiB message size', async () => {
+    const attribute = { event: { DataType: 'String', StringValue: 'READY' } };
+    const attributeBytes = 'event'.length + 'String'.length + 'READY'.length;
+
+    await sns.send(new PublishCommand({ TopicArn, Message: 'x'.repeat(262_144) }));
+    await sns.send(
+      new PublishCommand({ TopicArn, Message: 'x'.repeat(262_144 - attributeBytes), MessageAttributes: attribute }),
+    );
+    await expect(
+      sns.send(
+        new PublishCommand({ TopicArn, Message: 'x'.repeat(262_145 - attributeBytes), MessageAttributes: attribute }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'Invalid parameter: Message too long' });
+    await expect(sns.send(new PublishCommand({ TopicArn, Message: 'é'.repeat(131_073) }))).rejects.toThrow(
+      'Message too long',
+    );
+  });
+
+  // https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html (10 is a limit of raw delivery to SQS only)
+  it('publishes more than 10 message attributes', async () => {
+    const attributes = Object.fromEntries(
+      Array.from({ length: 12 }, (_, index) => [`a${String(index)}`, { DataType: 'String', StringValue: 'v' }]),
+    );
+
+    await sns.send(new PublishCommand({ TopicArn, Message: 'x', MessageAttributes: attributes }));
+
+    expect(Object.keys(local.messages(TOPIC.name).at(-1)?.messageAttributes ?? {})).toHaveLength(12);
+  });
+
   it('refuses unknown topics and bad input with the names SNS uses', async () => {
     await expect(sns.send(new PublishCommand({ TopicArn: `${TopicArn}-nope`, Message: 'x' }))).rejects.toMatchObject({
       name: 'NotFoundException',
@@ -117,6 +147,17 @@ describe('local SNS', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    for (const name of ['AWS.trace', 'amazon.x', '.lead', 'trail.', 'two..dots', 'sp ace', 'n'.repeat(257)]) {
+      await expect(
+        sns.send(
+          new PublishCommand({
+            TopicArn,
+            Message: 'x',
+            MessageAttributes: { [name]: { DataType: 'String', StringValue: 'v' } },
+          }),
+        ),
+      ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    }
     expect(() => local.subscribe(`${TopicArn}-nope`, () => undefined)).toThrow('Topic does not exist');
     expect(local.messages(TOPIC.name)).toEqual([]);
   });

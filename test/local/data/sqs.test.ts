@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { LocalSqs } from '../../../local/services/sqs/local-sqs';
 import { localSqsClient, temporaryDataDir } from './local-data-wiring';
+import { ManualSqsClock } from './manual-sqs-clock';
 
 const QUEUE = {
   name: 'vodflow-local-publish-dead-letters',
@@ -26,14 +27,16 @@ let dataDir: string;
 let cleanup: () => void;
 let local: LocalSqs;
 let sqs: SQSClient;
+let clock: ManualSqsClock;
 
 function start(): void {
-  local = new LocalSqs({ dataDir, queues: [QUEUE] });
+  local = new LocalSqs({ dataDir, queues: [QUEUE], clock });
   sqs = localSqsClient(local);
 }
 
 beforeEach(() => {
   ({ dataDir, cleanup } = temporaryDataDir());
+  clock = new ManualSqsClock();
   start();
 });
 afterEach(() => {
@@ -206,24 +209,113 @@ describe('local SQS', () => {
     ).rejects.toMatchObject({ name: 'BatchEntryIdsNotDistinct' });
   });
 
+  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+  it('takes a message of 1 MiB counting its attributes, refuses a byte more, and refuses an 11th attribute', async () => {
+    const attribute = { event: { DataType: 'String', StringValue: 'FAILED' } };
+    const attributeBytes = 'event'.length + 'String'.length + 'FAILED'.length;
+
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl,
+        MessageBody: 'x'.repeat(1_048_576 - attributeBytes),
+        MessageAttributes: attribute,
+      }),
+    );
+    await expect(
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'x'.repeat(1_048_577 - attributeBytes),
+          MessageAttributes: attribute,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+      message: 'One or more parameters are invalid. Reason: Message must be shorter than 1048576 bytes.',
+    });
+    const eleven = Object.fromEntries(
+      Array.from({ length: 11 }, (_, index) => [`a${String(index)}`, { DataType: 'String', StringValue: 'v' }]),
+    );
+    await expect(
+      sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x', MessageAttributes: eleven })),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    await expect(
+      sqs.send(
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'x',
+          MessageAttributes: { 'AWS.reserved': { DataType: 'String', StringValue: 'v' } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+    expect(local.depth(QUEUE.name)).toMatchObject({ visible: 1 });
+  });
+
+  it('refuses an 11th batch entry and a batch over 1 MiB in total, attributes counted', async () => {
+    const entries = (count: number, body: string) =>
+      Array.from({ length: count }, (_, index) => ({ Id: `e${String(index)}`, MessageBody: body }));
+
+    await expect(sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(11, 'x') }))).rejects.toMatchObject({
+      name: 'TooManyEntriesInBatchRequest',
+    });
+    await expect(
+      sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: entries(2, 'x'.repeat(600_000)) })),
+    ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
+    const attribute = { event: { DataType: 'String', StringValue: 'FAILED' } };
+    await expect(
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: [
+            { Id: 'a', MessageBody: 'x'.repeat(524_288) },
+            { Id: 'b', MessageBody: 'x'.repeat(524_288 - 16), MessageAttributes: attribute },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'BatchRequestTooLong' });
+    expect(local.depth(QUEUE.name)).toMatchObject({ visible: 0 });
+  });
+
   it('delays messages and long-polls until one arrives', async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 1 }));
     expect(local.depth(QUEUE.name)).toEqual({ visible: 0, inFlight: 0, delayed: 1 });
+    let answered = false;
 
-    const started = Date.now();
-    const { Messages = [] } = await receive({ WaitTimeSeconds: 5 });
+    const polling = receive({ WaitTimeSeconds: 5 }).finally(() => {
+      answered = true;
+    });
+    await clock.waiting();
+    await clock.advance(999);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    const { Messages = [] } = await polling;
 
     expect(Messages.map((message) => message.Body)).toEqual(['later']);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it('long-polls an empty queue for WaitTimeSeconds, answering early when a message is sent', async () => {
     const waiting = receive({ WaitTimeSeconds: 10 });
-    setTimeout(() => void sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now' })), 100);
+    await clock.waiting();
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'now' }));
 
     const { Messages = [] } = await waiting;
 
     expect(Messages.map((message) => message.Body)).toEqual(['now']);
+  });
+
+  it('answers an empty long poll with no messages once WaitTimeSeconds have passed', async () => {
+    let answered = false;
+    const polling = receive({ WaitTimeSeconds: 20 }).finally(() => {
+      answered = true;
+    });
+    await clock.waiting();
+
+    await clock.advance(19_999);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+
+    expect((await polling).Messages).toBeUndefined();
+    expect(clock.pending).toBe(0);
   });
 
   it('peeks without receiving, purges once a minute, and finds queues by name', async () => {

@@ -46,13 +46,83 @@ describe('local CloudFront invalidations', () => {
     expect(purge).toHaveBeenCalledTimes(2);
   });
 
-  it('refuses a known CallerReference with other paths', async () => {
+  it('refuses a known CallerReference with other paths with InvalidationBatchAlreadyExists', async () => {
     const cloudFront = new LocalCloudFront({ distributionId: DISTRIBUTION, purge: () => 0 });
     await cloudFront.handle('CreateInvalidation', invalidateCache('publish-1', paths));
 
-    await expect(cloudFront.handle('CreateInvalidation', invalidateCache('publish-1', ['/other/*']))).rejects.toThrow(
-      named('InvalidArgument'),
-    );
+    await expect(
+      cloudFront.handle('CreateInvalidation', invalidateCache('publish-1', ['/other/*'])),
+    ).rejects.toMatchObject({ name: 'InvalidationBatchAlreadyExists', $metadata: { httpStatusCode: 409 } });
+  });
+
+  describe('limits on invalidations in progress', () => {
+    const wildcards = (from: number, count: number) =>
+      Array.from({ length: count }, (_, index) => `/assets/a${String(from + index)}/*`);
+    let clock: Date;
+    const inProgressFor = (seconds: number) =>
+      new LocalCloudFront({
+        distributionId: DISTRIBUTION,
+        purge: () => 0,
+        inProgressSeconds: seconds,
+        now: () => clock,
+      });
+    beforeEach(() => {
+      clock = new Date('2026-12-08T00:00:00Z');
+    });
+
+    it('refuses the 16th wildcard path in progress with TooManyInvalidationsInProgress, and takes it once one completes', async () => {
+      const cloudFront = inProgressFor(60);
+      for (let publish = 0; publish < 5; publish += 1) {
+        await cloudFront.handle(
+          'CreateInvalidation',
+          invalidateCache(`publish-${String(publish)}`, wildcards(publish * 3, 3)),
+        );
+      }
+
+      await expect(
+        cloudFront.handle('CreateInvalidation', invalidateCache('publish-5', wildcards(15, 3))),
+      ).rejects.toMatchObject({ name: 'TooManyInvalidationsInProgress', $metadata: { httpStatusCode: 400 } });
+      clock = new Date(clock.getTime() + 60_000);
+      const later = await cloudFront.handle('CreateInvalidation', invalidateCache('publish-5', wildcards(15, 3)));
+
+      expect(later.Invalidation).toMatchObject({ Status: 'InProgress' });
+    });
+
+    it('counts file paths apart from wildcards: 3,000 files in progress, then TooManyInvalidationsInProgress', async () => {
+      const cloudFront = inProgressFor(60);
+      const files = (prefix: string, count: number) =>
+        Array.from({ length: count }, (_, index) => `/${prefix}/${String(index)}.ts`);
+      await cloudFront.handle('CreateInvalidation', invalidateCache('files-1', files('a', 2000)));
+      await cloudFront.handle(
+        'CreateInvalidation',
+        invalidateCache('files-2', [...files('b', 1000), ...wildcards(0, 15)]),
+      );
+
+      await expect(cloudFront.handle('CreateInvalidation', invalidateCache('files-3', files('c', 1)))).rejects.toThrow(
+        named('TooManyInvalidationsInProgress'),
+      );
+    });
+
+    it('reads InProgress until the invalidation completes', async () => {
+      const cloudFront = inProgressFor(30);
+      const created = await cloudFront.handle('CreateInvalidation', invalidateCache('publish-1', paths));
+      const id = (created.Invalidation as { Id: string }).Id;
+
+      clock = new Date(clock.getTime() + 29_000);
+      const during = await cloudFront.handle('GetInvalidation', { DistributionId: DISTRIBUTION, Id: id });
+      clock = new Date(clock.getTime() + 1_000);
+      const after = await cloudFront.handle('GetInvalidation', { DistributionId: DISTRIBUTION, Id: id });
+
+      expect(created.Invalidation).toMatchObject({ Status: 'InProgress' });
+      expect(during.Invalidation).toMatchObject({ Status: 'InProgress' });
+      expect(after.Invalidation).toMatchObject({ Status: 'Completed' });
+    });
+
+    it('refuses one batch of 16 wildcard paths even when nothing else is in progress', async () => {
+      await expect(
+        inProgressFor(0).handle('CreateInvalidation', invalidateCache('big', wildcards(0, 16))),
+      ).rejects.toThrow(named('TooManyInvalidationsInProgress'));
+    });
   });
 
   it.each([

@@ -274,6 +274,29 @@ describe('signature checks', () => {
     expect(await stored('uploads/abcdef12345678/soon.mp4')).toBe('in time');
   });
 
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html (X-Amz-Expires: 1 to 604800 seconds)
+  it.each(['604801', '0', 'soon'])(
+    'refuses X-Amz-Expires=%s (outside 1..604800, a week) with 400 AuthorizationQueryParametersError',
+    async (expires) => {
+      const url = new URL(await presignPut('uploads/abcdef12345678/week.mp4'));
+      url.searchParams.set('X-Amz-Expires', expires);
+
+      expect(await s3Error(await put(url.href, 'x'))).toMatchObject({
+        status: 400,
+        code: 'AuthorizationQueryParametersError',
+      });
+      expect(await world.s3.head(SOURCE_BUCKET, 'uploads/abcdef12345678/week.mp4')).toBeUndefined();
+    },
+  );
+
+  it('accepts a URL signed for the longest S3 allows, a week', async () => {
+    const url = await presignPut('uploads/abcdef12345678/week.mp4', 'video/mp4', uploadClient(), {
+      expiresIn: 604_800,
+    });
+
+    expect((await put(url, 'x')).status).toBe(200);
+  });
+
   it('refuses a tampered signature, another key, a stretched expiry and a wrong secret with SignatureDoesNotMatch', async () => {
     const url = new URL(await presignPut('uploads/abcdef12345678/a.mp4'));
     const signature = url.searchParams.get('X-Amz-Signature')!;

@@ -21,6 +21,7 @@ export interface VerifiedRequest {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html (X-Amz-Expires: 1 to 604800)
 const MAX_EXPIRES_SECONDS = 604_800;
 const REQUIRED = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders'];
 
