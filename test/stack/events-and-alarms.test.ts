@@ -63,7 +63,22 @@ describe('EventBridge rules', () => {
     expect(describeReference(targets[0]!.DeadLetterConfig?.Arn)).toBe('GetAtt:EventsDeadLetterQueue.Arn');
   });
 
-  it('lets EventBridge invoke the two event handlers and parks their failed invocations in the events DLQ', () => {
+  it("settles every publish-video execution that stops FAILED, TIMED_OUT or ABORTED, and no other machine's", () => {
+    const { pattern, targets } = ruleNamed(`${PREFIX}-publish-execution-stopped`);
+    expect(pattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: {
+        status: ['FAILED', 'TIMED_OUT', 'ABORTED'],
+        stateMachineArn: [{ Ref: 'PublishVideoStateMachine' }],
+      },
+    });
+    expect(targets).toHaveLength(1);
+    expect(describeReference(targets[0]!.Arn)).toBe('GetAtt:SettleStoppedExecutionLambdaFunction.Arn');
+    expect(describeReference(targets[0]!.DeadLetterConfig?.Arn)).toBe('GetAtt:EventsDeadLetterQueue.Arn');
+  });
+
+  it('lets EventBridge invoke the three event handlers and parks their failed invocations in the events DLQ', () => {
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, permission]) => [
       describeReference(permission.Properties?.FunctionName),
       permission.Properties?.Principal,
@@ -72,6 +87,7 @@ describe('EventBridge rules', () => {
       expect.arrayContaining([
         ['GetAtt:StartPublishLambdaFunction.Arn', 'events.amazonaws.com'],
         ['GetAtt:TranscodeCallbackLambdaFunction.Arn', 'events.amazonaws.com'],
+        ['GetAtt:SettleStoppedExecutionLambdaFunction.Arn', 'events.amazonaws.com'],
       ]),
     );
     const onFailure = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => [
@@ -81,6 +97,7 @@ describe('EventBridge rules', () => {
       ),
     ]);
     expect(onFailure.sort()).toEqual([
+      ['Ref:SettleStoppedExecutionLambdaFunction', 'GetAtt:EventsDeadLetterQueue.Arn'],
       ['Ref:StartPublishLambdaFunction', 'GetAtt:EventsDeadLetterQueue.Arn'],
       ['Ref:TranscodeCallbackLambdaFunction', 'GetAtt:EventsDeadLetterQueue.Arn'],
     ]);

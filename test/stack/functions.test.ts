@@ -22,6 +22,7 @@ const FUNCTIONS: Record<string, string> = {
   getVideo: 'functions/get-video/handler.handler',
   authorizePlayback: 'functions/authorize-playback/handler.handler',
   unpublishVideo: 'functions/unpublish-video/handler.handler',
+  settleStoppedExecution: 'functions/settle-stopped-execution/handler.handler',
 };
 
 let template: CfnTemplate;
@@ -43,7 +44,7 @@ function variablesRequiredBy(handler: string): Set<string> {
 }
 
 describe('functions', () => {
-  it('deploys exactly the eleven functions, under the names the state machine and the API use', () => {
+  it('deploys exactly the twelve functions, under the names the state machine and the API use', () => {
     const deployed = resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId]) => logicalId);
     expect(deployed.sort()).toEqual(Object.keys(FUNCTIONS).map(logicalIdOf).sort());
   });
@@ -84,7 +85,7 @@ describe('functions', () => {
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup').filter(([logicalId]) =>
       Object.keys(FUNCTIONS).some((key) => logicalIdOf(key).replace('LambdaFunction', 'LogGroup') === logicalId),
     );
-    expect(logGroups).toHaveLength(11);
+    expect(logGroups).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const [, logGroup] of logGroups) expect(logGroup.Properties?.RetentionInDays).toBe(30);
   });
 

@@ -187,9 +187,13 @@ describe('queues and topics', () => {
     },
   );
 
-  it('lets EventBridge deliver undeliverable events only from the two rules of this stack', () => {
+  it('lets EventBridge deliver undeliverable events only from the rules of this stack', () => {
     const ruleNames = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties?.Name);
-    expect(ruleNames.sort()).toEqual([`${PREFIX}-source-object-created`, `${PREFIX}-transcode-job-state-change`]);
+    expect(ruleNames.sort()).toEqual([
+      `${PREFIX}-publish-execution-stopped`,
+      `${PREFIX}-source-object-created`,
+      `${PREFIX}-transcode-job-state-change`,
+    ]);
     const policy = resourcesOfType(template, 'AWS::SQS::QueuePolicy').find(([, candidate]) =>
       asArray(candidate.Properties?.Queues as unknown[]).some(
         (queue) => describeReference(queue) === 'Ref:EventsDeadLetterQueue',
