@@ -239,6 +239,7 @@ async function assemble(
     mediaBucket: LOCAL_STACK.mediaBucket,
     trustedKeys: [{ keyPairId: keys.keyPairId, publicKeyPem: keys.publicKeyPem }],
     allowedOrigins: [endpoints.appUrl],
+    viewerOrigin: endpoints.edgeUrl,
     api: (request, response) => void api(request, response, request.url ?? '/'),
   });
   const cloudFront = new LocalCloudFront({
