@@ -220,11 +220,17 @@ async function createOrCompleteMultipartUpload(
     sendXml(res, initiateMultipartUploadResult(output));
   } else if (uploadId !== undefined) {
     const parts = parseCompleteMultipartUpload(await readXmlBody(req));
+    // The declared total, as a header or hoisted into the signed query string by the presigner.
+    const objectSize = query.get('x-amz-mp-object-size') ?? single(req.headers['x-amz-mp-object-size']);
+    if (objectSize !== undefined && !/^\d{1,15}$/.test(objectSize)) {
+      throw requestErrors.badRequest('x-amz-mp-object-size must be a whole number of bytes');
+    }
     const output = await s3.handle('CompleteMultipartUpload', {
       Bucket: target.bucket,
       Key: target.key,
       UploadId: uploadId,
       MultipartUpload: { Parts: parts },
+      ...(objectSize !== undefined ? { MpuObjectSize: Number(objectSize) } : {}),
     });
     sendXml(res, completeMultipartUploadResult(output), output);
   } else {
