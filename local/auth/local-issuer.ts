@@ -56,7 +56,8 @@ export class LocalIssuer {
   }
 
   async token(request: TokenRequest): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
-    if (!USER.test(request.user)) throw new InvalidTokenRequest('user must be 1-64 characters of letters, digits, . _ @ -');
+    if (!USER.test(request.user))
+      throw new InvalidTokenRequest('user must be 1-64 characters of letters, digits, . _ @ -');
     const bad = request.entitlements.filter((entitlement) => !ENTITLEMENT.test(entitlement));
     if (bad.length > 0) throw new InvalidTokenRequest(`invalid entitlements: ${bad.join(', ')}`);
     const ttl = request.ttlSeconds ?? 3600;

@@ -248,7 +248,7 @@ describe('local edge: signed cookies', () => {
     expect(answer.body.toString()).toContain('<Code>AccessDenied</Code><Message>Access denied</Message>');
   });
 
-  it('checks the policy against its own URL, so a crafted Host cannot widen another asset\'s cookies', async () => {
+  it("checks the policy against its own URL, so a crafted Host cannot widen another asset's cookies", async () => {
     const otherAssetCookies = assetCookies(otherAssetHls);
     const crafted = `${new URL(base).host}${assetPrefixOf(otherAssetHls)}/x`;
 
