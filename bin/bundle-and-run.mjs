@@ -1,6 +1,7 @@
 // Local mode, the CLI and the benchmarks are TypeScript sharing the Lambda functions' code: each entry point is
 // bundled by esbuild (the bundler serverless uses for the cloud) into .vodflow/build/ and run. About a second.
 import { build } from 'esbuild';
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
