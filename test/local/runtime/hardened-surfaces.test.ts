@@ -1,5 +1,8 @@
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { connect } from 'node:net';
 import type { LocalRuntime } from '../../../local/runtime/local-runtime';
+import { functionEnvironment, LOCAL_STACK } from '../../../local/runtime/local-stack';
 import { startTestRuntime, operatorToken } from '../../support/local-mode';
 
 /** Every local HTTP surface answers a hostile or malformed request and keeps serving the next one. */
@@ -146,5 +149,60 @@ describe('the /local operator routes', () => {
 
     expect(fromPage.status).toBe(200);
     expect(fromCli.status).toBe(200);
+  });
+});
+
+describe('pre-signed URLs made with the local credentials', () => {
+  /** A client holding the functions' built-in local key pair, as anyone reading the repository could. */
+  function localKeyClient(): S3Client {
+    const environment = functionEnvironment(runtime.endpoints, 'K');
+    return new S3Client({
+      region: 'us-east-1',
+      endpoint: `${runtime.endpoints.appUrl}/s3`,
+      forcePathStyle: true,
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      credentials: {
+        accessKeyId: environment.AWS_ACCESS_KEY_ID ?? '',
+        secretAccessKey: environment.AWS_SECRET_ACCESS_KEY ?? '',
+      },
+    });
+  }
+
+  it("open only what the upload function's role may do: PUT under uploads/ in the source bucket", async () => {
+    await runtime.services.s3.handle('PutObject', {
+      Bucket: LOCAL_STACK.mediaBucket,
+      Key: 'assets/private/poster.jpg',
+      Body: Buffer.from('subscriber-only'),
+    });
+    const client = localKeyClient();
+    const signGet = (key: string) =>
+      getSignedUrl(client, new GetObjectCommand({ Bucket: LOCAL_STACK.mediaBucket, Key: key }), { expiresIn: 60 });
+    const signPut = (bucket: string, key: string) =>
+      getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 60 });
+    const signDelete = (bucket: string, key: string) =>
+      getSignedUrl(client, new DeleteObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 60 });
+
+    const readMedia = await fetch(await signGet('assets/private/poster.jpg'));
+    const writeMedia = await fetch(await signPut(LOCAL_STACK.mediaBucket, 'assets/x/poster.jpg'), {
+      method: 'PUT',
+      body: 'x',
+    });
+    const writeOutsideUploads = await fetch(await signPut(LOCAL_STACK.sourceBucket, 'elsewhere/x.mp4'), {
+      method: 'PUT',
+      body: 'x',
+    });
+    const deleteUpload = await fetch(await signDelete(LOCAL_STACK.sourceBucket, 'uploads/abcdefgh12/x.mp4'), {
+      method: 'DELETE',
+    });
+    const upload = await fetch(await signPut(LOCAL_STACK.sourceBucket, 'uploads/abcdefgh12/x.txt'), {
+      method: 'PUT',
+      body: 'x',
+    });
+
+    for (const refused of [readMedia, writeMedia, writeOutsideUploads, deleteUpload]) {
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain('<Code>AccessDenied</Code>');
+    }
+    expect(upload.status).toBe(200);
   });
 });

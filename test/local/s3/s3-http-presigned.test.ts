@@ -52,6 +52,12 @@ beforeEach(async () => {
     credentials: CREDENTIALS,
     region: 'us-east-1',
     pathPrefix: '/s3',
+    // A signer that may do everything these tests exercise (other-bucket: to see S3's NoSuchBucket).
+    grants: [SOURCE_BUCKET, 'other-bucket'].map((bucket) => ({
+      bucket,
+      keyPrefix: '',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+    })),
     allowedOrigins: [PAGE_ORIGIN],
   });
   server = createServer((req, res) => void handle(req, res));
