@@ -34,7 +34,8 @@ function elapsedMs(run: () => unknown): number {
 
 /** The obvious definition, on small inputs only: a regular expression from the wildcards. */
 function referenceMatch(pattern: string, url: string): boolean {
-  const source = [...pattern]
+  const source = pattern
+    .split('')
     .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
     .join('');
   return new RegExp(`^${source}$`, 's').test(url);
@@ -55,7 +56,9 @@ describe('parsers of client input (property-based, fast-check)', () => {
     const pattern = `http://h/${'*a'.repeat(40)}*b`;
     const url = `http://h/${'a'.repeat(16_000)}`;
 
-    expect(elapsedMs(() => expect(resourceMatches(pattern, url)).toBe(false))).toBeLessThan(2000);
+    let matched = true;
+    expect(elapsedMs(() => (matched = resourceMatches(pattern, url)))).toBeLessThan(2000);
+    expect(matched).toBe(false);
   });
 
   it('reads any Cookie header and denies any unsigned cookie set, never throwing', () => {
