@@ -4,6 +4,7 @@ import { logger } from '../../../functions/commons/logger';
 import { AtomicJsonFile } from '../../../local/persistence/atomic-json-file';
 import { JsonLinesLog } from '../../../local/persistence/json-lines-log';
 import { LOCAL_STACK } from '../../../local/runtime/local-stack';
+import { QueueStore } from '../../../local/services/sqs/queue-store';
 import { TableStore } from '../../../local/services/dynamodb/table-store';
 import { ExecutionStore } from '../../../local/step-functions/execution-store';
 import { startTestRuntime } from '../../support/local-mode';
@@ -80,6 +81,31 @@ describe('local state files', () => {
       { S: 'a3' },
     ]);
     expect(warnings[0]).toMatchObject({ file: path, setAsideAs: `${path}.corrupt-1`, recovered: 3 });
+  });
+
+  it('keeps every intact message of a dead-letter queue whose file was cut short', async () => {
+    const definition = { name: 'dead-letters', url: 'http://local/q', arn: 'arn:aws:sqs:us-east-1:000000000000:q' };
+    const queue = new QueueStore(definition, dataDir);
+    for (let n = 1; n <= 3; n += 1) {
+      queue.messages.push({
+        messageId: `m${String(n)}`,
+        body: `{"n":${String(n)}}`,
+        md5OfBody: '',
+        attributes: {},
+        sentTimestamp: 0,
+        visibleAt: 0,
+        receiveCount: 0,
+      });
+    }
+    await queue.save();
+    const path = join(dataDir, 'sqs', 'dead-letters.json');
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.slice(0, text.indexOf('"m3"') + 10));
+
+    let reopened: QueueStore | undefined;
+    await warningsDuring(() => (reopened = new QueueStore(definition, dataDir)));
+
+    expect(reopened?.messages.map((message) => message.messageId)).toEqual(['m1', 'm2']);
   });
 
   it('sets aside a truncated execution record and loads the others', async () => {
