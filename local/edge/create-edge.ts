@@ -78,6 +78,15 @@ function behaviourOf(pathname: string): Behaviour | undefined {
   return undefined;
 }
 
+function hasValidEscapes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The media-bucket key of an /assets/ path; undefined for anything that could leave the bucket's folder. */
 function assetKeyOf(pathname: string): string | undefined {
   const segments = pathname.slice(1).split('/');
@@ -208,6 +217,11 @@ export function createEdge(options: EdgeOptions): Edge {
     const behaviour = behaviourOf(url.pathname);
     if (behaviour === 'api') {
       forwardToApi(req, res, url);
+      return;
+    }
+    if (!hasValidEscapes(url.pathname)) {
+      // A malformed percent-escape is the viewer's error: 400 here, not a 502 from the origin later.
+      sendError(res, BAD_REQUEST);
       return;
     }
     if (behaviour === undefined) {

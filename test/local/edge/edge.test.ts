@@ -268,10 +268,12 @@ describe('local edge: signed cookies', () => {
     },
   );
 
-  it('answers a request target that is not a URL with 400, and keeps serving', async () => {
+  it('answers a request target that is not a URL, or a malformed escape, with 400, and keeps serving', async () => {
     const answer = await get('//');
+    const badEscape = await get(`${folderOf(hls)}%E0%A4%A.m4s`, assetCookies());
 
     expect(answer.status).toBe(400);
+    expect(badEscape.status).toBe(400);
     expect((await get(hls, assetCookies())).status).toBe(200);
   });
 
