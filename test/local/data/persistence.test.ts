@@ -5,6 +5,7 @@ import { AtomicJsonFile } from '../../../local/persistence/atomic-json-file';
 import { JsonLinesLog } from '../../../local/persistence/json-lines-log';
 import { LOCAL_STACK } from '../../../local/runtime/local-stack';
 import { QueueStore } from '../../../local/services/sqs/queue-store';
+import { realSqsClock } from '../../../local/services/sqs/sqs-clock';
 import { TableStore } from '../../../local/services/dynamodb/table-store';
 import { ExecutionStore } from '../../../local/step-functions/execution-store';
 import { startTestRuntime } from '../../support/local-mode';
@@ -85,7 +86,7 @@ describe('local state files', () => {
 
   it('keeps every intact message of a dead-letter queue whose file was cut short', async () => {
     const definition = { name: 'dead-letters', url: 'http://local/q', arn: 'arn:aws:sqs:us-east-1:000000000000:q' };
-    const queue = new QueueStore(definition, dataDir);
+    const queue = new QueueStore(definition, dataDir, realSqsClock);
     for (let n = 1; n <= 3; n += 1) {
       queue.messages.push({
         messageId: `m${String(n)}`,
@@ -103,7 +104,7 @@ describe('local state files', () => {
     writeFileSync(path, text.slice(0, text.indexOf('"m3"') + 10));
 
     let reopened: QueueStore | undefined;
-    await warningsDuring(() => (reopened = new QueueStore(definition, dataDir)));
+    await warningsDuring(() => (reopened = new QueueStore(definition, dataDir, realSqsClock)));
 
     expect(reopened?.messages.map((message) => message.messageId)).toEqual(['m1', 'm2']);
   });
