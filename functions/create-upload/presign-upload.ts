@@ -110,7 +110,13 @@ export async function presignMultipartUpload(
     parts,
     complete: {
       method: 'POST',
-      url: await getSignedUrl(s3, new CompleteMultipartUploadCommand(common), options),
+      // The declared size is signed into the completion: S3 refuses to complete with parts that add up to another
+      // (MpuObjectSize, https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html).
+      url: await getSignedUrl(
+        s3,
+        new CompleteMultipartUploadCommand({ ...common, MpuObjectSize: target.size }),
+        options,
+      ),
       headers: { 'content-type': 'application/xml' },
     },
     abort: { method: 'DELETE', url: await getSignedUrl(s3, new AbortMultipartUploadCommand(common), options) },

@@ -24,7 +24,7 @@ export async function handler(input: ProbeSourceInput): Promise<SourceMedia> {
     return media;
   } catch (error) {
     if (error instanceof SourceRejected) {
-      logger.warn('source rejected', { bucket, key, reason: error.reason, message: error.message });
+      logger.warn('source rejected', { bucket, key, reason: error.reason, explanation: error.message });
     }
     throw error;
   }

@@ -9,6 +9,14 @@ export interface TokenRequest {
   ttlSeconds?: number;
 }
 
+/** A token request the issuer refuses: the message says what to change. */
+export class InvalidTokenRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTokenRequest';
+  }
+}
+
 const USER = /^[A-Za-z0-9._@-]{1,64}$/;
 const ENTITLEMENT = /^[a-z0-9-]{1,32}$/;
 
@@ -48,9 +56,10 @@ export class LocalIssuer {
   }
 
   async token(request: TokenRequest): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
-    if (!USER.test(request.user)) throw new RangeError('user must be 1-64 characters of letters, digits, . _ @ -');
+    if (!USER.test(request.user))
+      throw new InvalidTokenRequest('user must be 1-64 characters of letters, digits, . _ @ -');
     const bad = request.entitlements.filter((entitlement) => !ENTITLEMENT.test(entitlement));
-    if (bad.length > 0) throw new RangeError(`invalid entitlements: ${bad.join(', ')}`);
+    if (bad.length > 0) throw new InvalidTokenRequest(`invalid entitlements: ${bad.join(', ')}`);
     const ttl = request.ttlSeconds ?? 3600;
     const accessToken = await new SignJWT({ entitlements: request.entitlements })
       .setProtectedHeader({ alg: 'RS256', kid: String(this.jwk.kid), typ: 'JWT' })

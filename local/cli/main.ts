@@ -155,7 +155,11 @@ async function redrive(options: Options, target: string | undefined, dryRun: boo
     const body = { ...(target ? { executionArn: target } : {}), ...(dryRun ? { dryRun: true } : {}) };
     const report = runtime
       ? await runtime.lambda.invoke('redrive', body)
-      : await apiJson(server, '/local/redrive', { method: 'POST', body: JSON.stringify(body) });
+      : await apiJson(server, '/local/redrive', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
     say(JSON.stringify(report, null, 2));
     if (dryRun) return;
     if (runtime) {

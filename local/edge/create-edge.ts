@@ -7,7 +7,16 @@ import { cacheClassOf, contentTypeOf, type CacheClass } from '../services/media-
 import { parseRange } from './byte-range';
 import { corsHeaders, preflightHeaders } from './cors';
 import { EdgeCache, type CachedObject } from './edge-cache';
-import { ACCESS_DENIED, BAD_GATEWAY, METHOD_NOT_ALLOWED, MISSING_KEY, NOT_FOUND, type EdgeError } from './edge-errors';
+import {
+  ACCESS_DENIED,
+  BAD_GATEWAY,
+  BAD_REQUEST,
+  METHOD_NOT_ALLOWED,
+  MISSING_KEY,
+  NOT_FOUND,
+  UNKNOWN_DOMAIN,
+  type EdgeError,
+} from './edge-errors';
 import { parseCookieHeader, trustedKeyMap, verifySignedCookies, type TrustedKey } from './verify-signed-cookies';
 
 export interface EdgeOptions {
@@ -17,6 +26,11 @@ export interface EdgeOptions {
   mediaBucket: string;
   trustedKeys: TrustedKey[];
   allowedOrigins: string[];
+  /**
+   * The edge's own origin (`http://127.0.0.1:<port>`), as a distribution knows its domain name: the URL a signed
+   * policy is checked against is built from it, and a request for another Host is refused.
+   */
+  viewerOrigin: string;
   /** The API `/api/*` forwards to, with `/api` stripped. */
   api?: RequestListener;
   /** How long manifests stay cached (default 5 s); segments and images are immutable. */
@@ -64,6 +78,15 @@ function behaviourOf(pathname: string): Behaviour | undefined {
   return undefined;
 }
 
+function hasValidEscapes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The media-bucket key of an /assets/ path; undefined for anything that could leave the bucket's folder. */
 function assetKeyOf(pathname: string): string | undefined {
   const segments = pathname.slice(1).split('/');
@@ -89,6 +112,8 @@ function assetKeyOf(pathname: string): string | undefined {
 export function createEdge(options: EdgeOptions): Edge {
   const keys = trustedKeyMap(options.trustedKeys);
   const allowedOrigins = new Set(options.allowedOrigins);
+  const viewerOrigin = new URL(options.viewerOrigin).origin;
+  const viewerHost = new URL(viewerOrigin).host.toLowerCase();
   const manifestTtlSeconds = options.manifestTtlSeconds ?? DEFAULT_MANIFEST_TTL_SECONDS;
   if (!Number.isInteger(manifestTtlSeconds) || manifestTtlSeconds < 1) {
     throw new Error(`manifestTtlSeconds must be a whole number of seconds (>= 1), got ${String(manifestTtlSeconds)}`);
@@ -165,12 +190,38 @@ export function createEdge(options: EdgeOptions): Edge {
     options.api(req, res);
   }
 
+  /** The request target as a path on this distribution, or undefined when it is not one (`//`, `http://x/`). */
+  function targetOf(req: IncomingMessage): URL | undefined {
+    const target = req.url ?? '/';
+    if (!target.startsWith('/') || target.startsWith('//')) return undefined;
+    try {
+      return new URL(target, viewerOrigin);
+    } catch {
+      return undefined;
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.requests += 1;
-    const url = new URL(req.url ?? '/', 'http://edge.invalid');
+    // A Host that is not one of the distribution's domain names: CloudFront answers 403 "Bad request"
+    // (https://repost.aws/knowledge-center/resolve-cloudfront-bad-request-error).
+    if ((req.headers.host ?? '').toLowerCase() !== viewerHost) {
+      sendError(res, UNKNOWN_DOMAIN);
+      return;
+    }
+    const url = targetOf(req);
+    if (!url) {
+      sendError(res, BAD_REQUEST);
+      return;
+    }
     const behaviour = behaviourOf(url.pathname);
     if (behaviour === 'api') {
       forwardToApi(req, res, url);
+      return;
+    }
+    if (!hasValidEscapes(url.pathname)) {
+      // A malformed percent-escape is the viewer's error: 400 here, not a 502 from the origin later.
+      sendError(res, BAD_REQUEST);
       return;
     }
     if (behaviour === undefined) {
@@ -195,11 +246,11 @@ export function createEdge(options: EdgeOptions): Edge {
       return;
     }
 
-    // The policy's Resource names the URL the viewer asked for, so the Host header is part of what is checked.
-    const host = req.headers.host ?? '';
+    // The policy's Resource names the URL served: this distribution's own origin and the path, never a Host a
+    // client shaped (the Host was checked above, and is not used here).
     const verdict = verifySignedCookies(
       {
-        url: `http://${host}${url.pathname}`,
+        url: `${viewerOrigin}${url.pathname}`,
         query: url.search.replace(/^\?/, ''),
         cookies: parseCookieHeader(req.headers.cookie),
         sourceIp: req.socket.remoteAddress ?? '',

@@ -18,5 +18,9 @@ export const METHOD_NOT_ALLOWED = xmlError(
   'MethodNotAllowed',
   'This distribution is not configured to allow the HTTP request method that was used for this request.',
 );
+/** A request for a domain name the distribution does not serve (https://repost.aws/knowledge-center/resolve-cloudfront-bad-request-error). */
+export const UNKNOWN_DOMAIN = xmlError(403, 'BadRequest', 'Bad request.');
+/** A request target that is not a URL path. */
+export const BAD_REQUEST = xmlError(400, 'BadRequest', 'Bad request.');
 export const NOT_FOUND = xmlError(404, 'NotFound', 'Not Found');
 export const BAD_GATEWAY = xmlError(502, 'BadGateway', 'CloudFront could not connect to the origin.');

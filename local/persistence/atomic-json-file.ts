@@ -1,18 +1,33 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { salvageRecordLines, stringifyRecordPerLine } from './record-lines';
+import { reasonOf, setAsideCorruptFile } from './set-aside';
 
 let temporaryCounter = 0;
 
-/** Reads a JSON state file written by AtomicJsonFile; undefined when it does not exist yet (first start). */
-export function readJsonFile(path: string): unknown {
+export interface AtomicJsonFileOptions {
+  /**
+   * Rebuilds the state from the records still readable in a damaged file (one a line, as saved); without it a
+   * damaged file means starting empty.
+   */
+  recover?: (records: Record<string, unknown>[]) => unknown;
+}
+
+/**
+ * Reads a JSON state file written by AtomicJsonFile; undefined when it does not exist yet (first start). A file
+ * that is not valid JSON is set aside (`<file>.corrupt-<n>`, named in a warning) and what `recover` rebuilds from
+ * its intact records is returned instead, so one damaged file never stops local mode.
+ */
+export function readJsonFile(path: string, options: AtomicJsonFileOptions = {}): unknown {
   if (!existsSync(path)) return undefined;
   const text = readFileSync(path, 'utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`state file ${path} is not valid JSON (${reason}); move it away to start empty`);
+    const records = options.recover ? salvageRecordLines(text) : [];
+    setAsideCorruptFile(path, reasonOf(error), options.recover ? { recovered: records.length } : {});
+    return options.recover?.(records);
   }
 }
 
@@ -26,10 +41,13 @@ export class AtomicJsonFile {
   private tail: Promise<void> = Promise.resolve();
   private queued: Promise<void> | undefined;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly options: AtomicJsonFileOptions = {},
+  ) {}
 
   read(): unknown {
-    return readJsonFile(this.path);
+    return readJsonFile(this.path, this.options);
   }
 
   /** Ensures the folder exists now, so a bad data folder fails at start rather than on the first write. */
@@ -42,7 +60,7 @@ export class AtomicJsonFile {
     const write = this.tail.then(async () => {
       // From here on, later changes need a new write: this one has already taken its snapshot.
       this.queued = undefined;
-      await this.writeNow(JSON.stringify(snapshot()));
+      await this.writeNow(stringifyRecordPerLine(snapshot()));
     });
     this.queued = write;
     this.tail = write.catch(() => undefined);

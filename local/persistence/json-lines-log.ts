@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { appendFile, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setAsideCorruptFile } from './set-aside';
 
 /**
  * An append-only log of JSON records, one a line. Appends are serialised so lines never interleave; a last line cut
@@ -20,18 +21,24 @@ export class JsonLinesLog {
     const complete = text.lastIndexOf('\n') + 1;
     this.tornFrom = complete < text.length ? Buffer.byteLength(text.slice(0, complete), 'utf8') : undefined;
     const records: unknown[] = [];
+    const damaged: number[] = [];
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
       try {
         records.push(JSON.parse(line));
-      } catch (error) {
-        // Only an unterminated last line may be torn (a crash mid-append); anything else is a corrupt log.
-        if (index !== lines.length - 1) {
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new Error(`log ${this.path} line ${String(index + 1)} is not valid JSON (${reason})`);
-        }
+      } catch {
+        // An unterminated last line is torn (a crash mid-append) and cut before the next append; any other
+        // unreadable line is damage: the log is set aside and rewritten with its intact records.
+        if (index !== lines.length - 1) damaged.push(index + 1);
       }
     });
+    if (damaged.length > 0) {
+      setAsideCorruptFile(this.path, `lines ${damaged.join(', ')} are not valid JSON`, { recovered: records.length });
+      const temporary = `${this.path}.${String(process.pid)}.tmp`;
+      writeFileSync(temporary, records.map((record) => `${JSON.stringify(record)}\n`).join(''), 'utf8');
+      renameSync(temporary, this.path);
+      this.tornFrom = undefined;
+    }
     return records;
   }
 

@@ -239,6 +239,7 @@ async function assemble(
     mediaBucket: LOCAL_STACK.mediaBucket,
     trustedKeys: [{ keyPairId: keys.keyPairId, publicKeyPem: keys.publicKeyPem }],
     allowedOrigins: [endpoints.appUrl],
+    viewerOrigin: endpoints.edgeUrl,
     api: (request, response) => void api(request, response, request.url ?? '/'),
   });
   const cloudFront = new LocalCloudFront({
@@ -327,6 +328,11 @@ async function assemble(
     },
     region: environment.AWS_REGION ?? 'us-east-1',
     pathPrefix: '/s3',
+    // The only function that signs URLs is the upload API; its role (serverless.yml CreateUploadRole) allows
+    // s3:PutObject and s3:AbortMultipartUpload on the source bucket's uploads/ and nothing else.
+    grants: [
+      { bucket: LOCAL_STACK.sourceBucket, keyPrefix: 'uploads/', actions: ['s3:PutObject', 's3:AbortMultipartUpload'] },
+    ],
     allowedOrigins: [endpoints.appUrl],
   });
   const idle = async () => {

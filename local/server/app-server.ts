@@ -3,9 +3,12 @@ import { dirname, join } from 'node:path';
 import { LambdaFunctionError, type LocalLambda } from '../runtime/lambda-functions';
 import type { LocalRuntime } from '../runtime/local-runtime';
 import type { LocalEndpoints } from '../runtime/local-stack';
+import { logger } from '../../functions/commons/logger';
+import { InvalidTokenRequest } from '../auth/local-issuer';
 import { PROJECT_ROOT } from '../runtime/project-root';
 import { httpApi } from './http-api-adapter';
 import { inspectExecutions, inspectQueues, inspectTopics } from './inspection';
+import { isCrossSite, LocalRequestRefused, readJsonObject, refusals, requestUrl } from './request-guards';
 import { serveFile } from './static-files';
 
 type ApiListener = (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
@@ -25,16 +28,7 @@ function json(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 64 * 1024) throw new RangeError('body too large');
-    chunks.push(chunk);
-  }
-  return chunks.length === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
-}
+const MAX_JSON_BODY_BYTES = 64 * 1024;
 
 interface AppParts {
   runtime: LocalRuntime;
@@ -48,9 +42,13 @@ interface AppParts {
  */
 export function createAppListener({ runtime, api, s3Http }: AppParts) {
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const url = new URL(request.url ?? '/', runtime.endpoints.appUrl);
+    const url = requestUrl(request, runtime.endpoints.appUrl);
     const path = url.pathname;
     const method = request.method ?? 'GET';
+    // The issuer and the operator routes act for whoever runs local mode: no other site may drive them.
+    if ((path.startsWith('/local/') || path.startsWith('/auth/')) && isCrossSite(request, runtime.endpoints.appUrl)) {
+      throw refusals.crossSite();
+    }
 
     if (path.startsWith('/api/')) return api(request, response, `${path.slice(4)}${url.search}`);
     if (path.startsWith('/s3/')) return s3Http(request, response);
@@ -67,8 +65,8 @@ export function createAppListener({ runtime, api, s3Http }: AppParts) {
       return;
     }
     if (path === '/auth/token' && method === 'POST') {
+      const body = await readJsonObject(request, MAX_JSON_BODY_BYTES);
       try {
-        const body = (await readJson(request)) as { user?: unknown; entitlements?: unknown };
         const entitlements = Array.isArray(body.entitlements) ? body.entitlements.map(String) : [];
         json(
           response,
@@ -77,7 +75,8 @@ export function createAppListener({ runtime, api, s3Http }: AppParts) {
         );
         return;
       } catch (error) {
-        json(response, 400, { message: error instanceof Error ? error.message : 'bad request' });
+        if (!(error instanceof InvalidTokenRequest)) throw error;
+        json(response, 400, { message: error.message });
         return;
       }
     }
@@ -100,7 +99,8 @@ export function createAppListener({ runtime, api, s3Http }: AppParts) {
     }
     if (path === '/local/redrive' && method === 'POST') {
       // The deployed redrive function's own request: { executionArn? , dryRun?, maxMessages? }; it validates it.
-      const body = await readJson(request).catch(() => ({}));
+      // A body that is not a JSON object is refused: `{}` would mean "replay every dead letter".
+      const body = await readJsonObject(request, MAX_JSON_BODY_BYTES);
       try {
         json(response, 200, await runtime.lambda.invoke('redrive', body));
       } catch (error) {
@@ -123,9 +123,19 @@ export function createAppListener({ runtime, api, s3Http }: AppParts) {
     json(response, 404, { message: 'Not Found' });
   };
   return (request: IncomingMessage, response: ServerResponse) => {
-    route(request, response).catch(() => {
-      if (!response.headersSent) json(response, 500, { message: 'Internal Server Error' });
-      else response.destroy();
+    route(request, response).catch((error: unknown) => {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof LocalRequestRefused) {
+        // Whatever of the body is still arriving is read away, so the client gets the answer, not a reset.
+        request.resume();
+        json(response, error.status, { message: error.message });
+        return;
+      }
+      logger.error('local app request failed', { path: request.url, error });
+      json(response, 500, { message: 'Internal Server Error' });
     });
   };
 }

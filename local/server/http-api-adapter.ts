@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { logger } from '../../functions/commons/logger';
+import { decodePathSegment, LocalRequestRefused, readBody, refusals } from './request-guards';
 
 /** The HTTP API's routes (serverless.yml `httpApi` events), by the function that serves each. */
 export const API_ROUTES = [
@@ -30,7 +32,7 @@ function match(method: string, path: string): RouteMatch | 'method-not-allowed' 
     const ok = pattern.every((part, index) => {
       const segment = segments[index] ?? '';
       if (part.startsWith('{')) {
-        parameters[part.slice(1, -1)] = decodeURIComponent(segment);
+        parameters[part.slice(1, -1)] = decodePathSegment(segment);
         return segment.length > 0;
       }
       return part === segment;
@@ -48,15 +50,33 @@ function match(method: string, path: string): RouteMatch | 'method-not-allowed' 
   return pathMatched ? 'method-not-allowed' : undefined;
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new RangeError('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Request headers as the payload 2.0 event carries them: lower-case names, and a header sent more than once is one
+ * value joined with commas ("Duplicate headers are combined with commas",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html). Node
+ * itself keeps only the first Authorization, so the distinct values are read. Cookies travel in `cookies`.
+ */
+export function eventHeaders(request: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(request.headersDistinct)
+      .filter(([name]) => name !== 'cookie')
+      .map(([name, values]) => [name, (values ?? []).join(',')]),
+  );
+}
+
+/** Every Cookie header's pairs, in order (payload 2.0 `cookies`). */
+export function eventCookies(request: IncomingMessage): string[] {
+  return (request.headersDistinct.cookie ?? []).flatMap((header) => header.split(/;\s*/)).filter(Boolean);
+}
+
+/**
+ * Query parameters as payload 2.0 carries them: a name given more than once is one value joined with commas
+ * ("Duplicate query strings are combined with commas", same page as above).
+ */
+export function eventQuery(search: URLSearchParams): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of search) query[name] = name in query ? `${query[name] ?? ''},${value}` : value;
+  return query;
 }
 
 function isText(contentType: string | undefined): boolean {
@@ -81,7 +101,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
  * the function gets in the cloud, and its result becomes the response, Set-Cookie from `cookies` included.
  */
 export function httpApi(invoke: Invoke, allowedOrigins: string[]) {
-  return async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
+  const serve = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
     const method = (request.method ?? 'GET').toUpperCase();
     const origin = request.headers.origin;
     if (method === 'OPTIONS') {
@@ -100,6 +120,7 @@ export function httpApi(invoke: Invoke, allowedOrigins: string[]) {
       response.end();
       return;
     }
+    if (!path.startsWith('/') || path.startsWith('//')) throw refusals.badRequest();
     const url = new URL(path, 'http://local');
     const route = match(method, url.pathname);
     if (route === undefined) {
@@ -111,27 +132,18 @@ export function httpApi(invoke: Invoke, allowedOrigins: string[]) {
       return;
     }
 
-    let body: Buffer;
-    try {
-      body = await readBody(request);
-    } catch {
-      send(response, 413, { message: 'Request Entity Too Large' });
-      return;
-    }
-    const headers = Object.fromEntries(
-      Object.entries(request.headers)
-        .filter(([name]) => name !== 'cookie')
-        .map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
-    );
+    const body = await readBody(request, MAX_BODY_BYTES);
+    const headers = eventHeaders(request);
+    const cookies = eventCookies(request);
     const text = isText(request.headers['content-type']);
     const now = new Date();
-    const query = Object.fromEntries(url.searchParams.entries());
+    const query = eventQuery(url.searchParams);
     const event = {
       version: '2.0',
       routeKey: route.routeKey,
       rawPath: url.pathname,
       rawQueryString: url.searchParams.toString(),
-      ...(request.headers.cookie ? { cookies: request.headers.cookie.split(/;\s*/) } : {}),
+      ...(cookies.length > 0 ? { cookies } : {}),
       headers,
       ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
       ...(Object.keys(route.pathParameters).length > 0 ? { pathParameters: route.pathParameters } : {}),
@@ -175,5 +187,22 @@ export function httpApi(invoke: Invoke, allowedOrigins: string[]) {
     if (result.cookies && result.cookies.length > 0) responseHeaders['set-cookie'] = result.cookies;
     response.writeHead(result.statusCode ?? 200, responseHeaders);
     response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+  };
+  // Never rejects: a refused request gets its 4xx, anything else a 500 without detail, as API Gateway answers.
+  return async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
+    try {
+      await serve(request, response, path);
+    } catch (error) {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof LocalRequestRefused) {
+        send(response, error.status, { message: error.message });
+        return;
+      }
+      logger.error('local API request failed', { error });
+      send(response, 500, { message: 'Internal Server Error' });
+    }
   };
 }

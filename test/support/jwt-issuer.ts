@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { KeyObject, sign } from 'node:crypto';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWTPayload, type CryptoKey } from 'jose';
 
 /**
@@ -16,6 +17,8 @@ export interface TestJwtIssuer {
   unsignedToken(sub: string, claims?: JWTPayload): string;
   /** HS256 with the issuer's public key (PEM) as the HMAC secret: the classic algorithm-confusion attack. */
   publicKeyHmacToken(sub: string, claims?: JWTPayload): Promise<string>;
+  /** A correctly signed RS256 token whose header marks an extension as critical (`crit`, RFC 7515 4.1.11). */
+  criticalHeaderToken(sub: string, claims?: JWTPayload): string;
   /** A well-formed RS256 token signed by another key that claims this issuer's kid. */
   foreignKeyToken(sub: string, claims?: JWTPayload): Promise<string>;
   close(): Promise<void>;
@@ -75,6 +78,15 @@ export async function startJwtIssuer(audience = 'vodflow-test-api'): Promise<Tes
     },
     publicKeyHmacToken: (sub, claims = {}) => signed(new TextEncoder().encode(publicPem), 'HS256', sub, claims, {}),
     foreignKeyToken: (sub, claims = {}) => signed(other.privateKey, 'RS256', sub, claims, {}),
+    criticalHeaderToken: (sub, claims = {}) => {
+      // jose refuses to sign an unknown critical extension, so this one is assembled and signed by hand.
+      const now = Math.floor(Date.now() / 1000);
+      const header = { alg: 'RS256', kid: KID, typ: 'JWT', crit: ['urn:example:bound'], 'urn:example:bound': true };
+      const payload = { ...claimsFor(sub, claims), iss: issuer, aud: audience, iat: now, exp: now + 300 };
+      const input = `${base64url(header)}.${base64url(payload)}`;
+      const signature = sign('sha256', Buffer.from(input), KeyObject.from(privateKey));
+      return `${input}.${signature.toString('base64url')}`;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

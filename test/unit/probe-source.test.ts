@@ -109,15 +109,21 @@ describe('probe-source', () => {
     expect(mediaConvert).not.toHaveReceivedCommand(ProbeCommand);
   });
 
-  it('rejects a file MediaConvert cannot read', async () => {
-    mediaConvert
-      .on(ProbeCommand)
-      .rejects(new BadRequestException({ message: 'Unable to determine the file format', $metadata: {} }));
+  it('rejects a file MediaConvert cannot read with a sentence for the uploader, no internal path or tool output', async () => {
+    mediaConvert.on(ProbeCommand).rejects(
+      new BadRequestException({
+        message: 's3://vodflow-source/uploads/abc/x.mp4: Invalid data found when processing input (ffprobe exit 1)',
+        $metadata: {},
+      }),
+    );
 
     const error = await rejection(handler(input));
 
     expect(error.reason).toBe('unreadable');
-    expect(error.message).toContain('Unable to determine the file format');
+    expect(error.message).toBe(
+      'the uploaded file could not be read as a video: it may be damaged, incomplete or in a format that is not supported',
+    );
+    expect(error.message).not.toMatch(/s3:\/\/|ffprobe|Invalid data/);
   });
 
   it('rejects a file that is not media', async () => {

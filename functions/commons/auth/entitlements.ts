@@ -1,4 +1,4 @@
-import type { JWTPayload } from 'jose';
+import type { AccessTokenClaims } from './access-token-claims';
 
 /** May do everything, including see any status, error details and unpublish. */
 export const OPERATOR = 'operator';
@@ -17,13 +17,13 @@ export interface Caller {
  * The entitlements claim is a list of strings or one space-separated string (the OAuth `scope` style). Anything
  * else counts as no entitlement: a malformed claim never grants access.
  */
-export function callerOf(payload: JWTPayload, claim: string): Caller {
+export function callerOf(payload: AccessTokenClaims, claim: string): Caller {
   const raw = payload[claim];
   let values: string[] = [];
   if (Array.isArray(raw)) values = raw.filter((item): item is string => typeof item === 'string');
   else if (typeof raw === 'string') values = raw.split(' ');
   return {
-    subject: typeof payload.sub === 'string' ? payload.sub : '',
+    subject: payload.sub,
     entitlements: new Set(values.map((value) => value.trim()).filter((value) => value !== '')),
   };
 }

@@ -1,6 +1,7 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { logger } from '../logger';
 import { unauthorized, unavailable } from '../http/api-errors';
+import { validateClaims, type AccessTokenClaims } from './access-token-claims';
 import type { AuthConfig } from './auth-config';
 
 /** Asymmetric algorithms only: an HMAC "signed" with the issuer's public key must never verify. */
@@ -18,7 +19,24 @@ export const ACCEPTED_ALGORITHMS = [
 ];
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-export type AccessTokenVerifier = (token: string) => Promise<JWTPayload>;
+export type AccessTokenVerifier = (token: string) => Promise<AccessTokenClaims>;
+
+/**
+ * This API understands no JWS extension, so a token marking any as critical must be rejected (RFC 7515 4.1.11:
+ * "If any of the listed extension Header Parameters are not understood and supported by the recipient, then the
+ * JWS is invalid"). Said as what it is, not as an algorithm problem.
+ */
+function refuseCriticalExtensions(token: string): void {
+  let crit: unknown;
+  try {
+    crit = decodeProtectedHeader(token).crit;
+  } catch {
+    return; // not a JWS at all: jwtVerify says so
+  }
+  if (crit !== undefined) {
+    throw unauthorized('token has a critical header parameter this API does not understand', true);
+  }
+}
 
 /**
  * Verifies bearer tokens against the issuer's JWKS (fetched once, cached by jose, refetched for an unknown `kid`).
@@ -28,7 +46,8 @@ export type AccessTokenVerifier = (token: string) => Promise<JWTPayload>;
 export function createAccessTokenVerifier(config: AuthConfig): AccessTokenVerifier {
   const keySet = createRemoteJWKSet(new URL(config.jwksUrl));
   return async (token) => {
-    let payload: JWTPayload;
+    refuseCriticalExtensions(token);
+    let payload;
     try {
       ({ payload } = await jwtVerify(token, keySet, {
         issuer: config.issuer,
@@ -39,12 +58,13 @@ export function createAccessTokenVerifier(config: AuthConfig): AccessTokenVerifi
     } catch (error) {
       throw refusalFor(error);
     }
-    if (!audienceMatches(payload, config.audience)) throw unauthorized('token audience not accepted', true);
-    return payload;
+    const claims = validateClaims(payload);
+    if (!audienceMatches(claims, config.audience)) throw unauthorized('token audience not accepted', true);
+    return claims;
   };
 }
 
-function audienceMatches(payload: JWTPayload, audience: string): boolean {
+function audienceMatches(payload: AccessTokenClaims, audience: string): boolean {
   if (payload.aud !== undefined) {
     return Array.isArray(payload.aud) ? payload.aud.includes(audience) : payload.aud === audience;
   }

@@ -48,7 +48,10 @@ export class TableStore {
     readonly definition: TableDefinition,
     dataDir: string,
   ) {
-    this.file = new AtomicJsonFile(join(dataDir, 'dynamodb', `${encodeURIComponent(definition.name)}.json`));
+    // A damaged table file keeps every item still readable in it (one item a line): a catalogue never loses all.
+    this.file = new AtomicJsonFile(join(dataDir, 'dynamodb', `${encodeURIComponent(definition.name)}.json`), {
+      recover: (records) => ({ items: records.filter((record) => definition.partitionKey in record) }),
+    });
     this.file.prepare();
     const saved = this.file.read() as { items?: Item[] } | undefined;
     const now = Date.now();

@@ -344,6 +344,16 @@ export class LocalS3 implements LocalService, ObjectStore {
         MAX_OBJECT_BYTES,
       );
 
+      // MpuObjectSize (x-amz-mp-object-size): "If there's a mismatch between the specified object size value and the
+      // actual object size value, it results in an HTTP 400 InvalidRequest error."
+      // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+      const expectedSize = fields.optionalInteger('MpuObjectSize');
+      const actualSize = requested.reduce((sum, part) => sum + (stored.get(part.partNumber)?.size ?? 0), 0);
+      if (expectedSize !== undefined && expectedSize !== actualSize) {
+        throw s3Errors.invalidRequest(
+          `The provided 'x-amz-mp-object-size' header value ${String(expectedSize)} does not match what was computed: ${String(actualSize)}`,
+        );
+      }
       const temp = await this.concatenateParts(
         uploadId,
         requested.map((part) => part.partNumber),

@@ -37,6 +37,7 @@ export const s3Errors = {
       `Your metadata headers exceed the maximum allowed metadata size (${String(size)} bytes, at most 2048)`,
       { status: 400 },
     ),
+  invalidRequest: (message: string) => new LocalServiceError('InvalidRequest', message, { status: 400 }),
   malformedXml: (message: string) => new LocalServiceError('MalformedXML', message, { status: 400 }),
   invalidArgument: (message: string) => new LocalServiceError('InvalidArgument', message, { status: 400 }),
   invalidRange: (size: number) =>

@@ -59,7 +59,12 @@ export class QueueStore {
     dataDir: string,
     private readonly clock: SqsClock,
   ) {
-    this.file = new AtomicJsonFile(join(dataDir, 'sqs', `${encodeURIComponent(definition.name)}.json`));
+    // A damaged queue file keeps every message still readable in it (one a line): dead letters are never all lost.
+    this.file = new AtomicJsonFile(join(dataDir, 'sqs', `${encodeURIComponent(definition.name)}.json`), {
+      recover: (records) => ({
+        messages: records.filter((record) => typeof record.messageId === 'string' && typeof record.body === 'string'),
+      }),
+    });
     this.file.prepare();
     const saved = this.file.read() as SavedQueue | undefined;
     this.messages = saved?.messages ?? [];

@@ -150,6 +150,7 @@ beforeAll(async () => {
     trustedKeys: [{ keyPairId: KEY_PAIR_ID, publicKeyPem }],
     allowedOrigins: [APP_ORIGIN],
     api: echoApi,
+    viewerOrigin: base,
     manifestTtlSeconds: 5,
     now: () => clockMs,
   });
@@ -245,6 +246,35 @@ describe('local edge: signed cookies', () => {
 
     expect(answer.status).toBe(403);
     expect(answer.body.toString()).toContain('<Code>AccessDenied</Code><Message>Access denied</Message>');
+  });
+
+  it("checks the policy against its own URL, so a crafted Host cannot widen another asset's cookies", async () => {
+    const otherAssetCookies = assetCookies(otherAssetHls);
+    const crafted = `${new URL(base).host}${assetPrefixOf(otherAssetHls)}/x`;
+
+    const answer = await get(hls, { ...otherAssetCookies, Host: crafted });
+
+    expect(answer.status).toBe(403);
+    expect(answer.body.toString()).not.toContain('#EXTM3U');
+  });
+
+  it.each([['203.0.113.9'], ['127.0.0.1:1'], ['d111111abcdef8.cloudfront.net']])(
+    'refuses a Host that is not its own (%j) as CloudFront refuses an unknown domain name',
+    async (host) => {
+      const answer = await get(hls, { ...assetCookies(), Host: host });
+
+      expect(answer.status).toBe(403);
+      expect(answer.body.toString()).toContain('<Code>BadRequest</Code>');
+    },
+  );
+
+  it('answers a request target that is not a URL, or a malformed escape, with 400, and keeps serving', async () => {
+    const answer = await get('//');
+    const badEscape = await get(`${folderOf(hls)}%E0%A4%A.m4s`, assetCookies());
+
+    expect(answer.status).toBe(400);
+    expect(badEscape.status).toBe(400);
+    expect((await get(hls, assetCookies())).status).toBe(200);
   });
 
   it('protects the media bucket paths too', async () => {

@@ -52,6 +52,12 @@ beforeEach(async () => {
     credentials: CREDENTIALS,
     region: 'us-east-1',
     pathPrefix: '/s3',
+    // A signer that may do everything these tests exercise (other-bucket: to see S3's NoSuchBucket).
+    grants: [SOURCE_BUCKET, 'other-bucket'].map((bucket) => ({
+      bucket,
+      keyPrefix: '',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+    })),
     allowedOrigins: [PAGE_ORIGIN],
   });
   server = createServer((req, res) => void handle(req, res));
@@ -249,6 +255,71 @@ describe('pre-signed URLs from the SDK, configured only by AWS_ENDPOINT_URL_S3',
     expect(await s3Error(afterAbort)).toMatchObject({ status: 404, code: 'NoSuchUpload' });
     expect(await world.s3.head(SOURCE_BUCKET, key)).toBeUndefined();
     expect(world.events).toEqual([]);
+  });
+});
+
+describe('declared size', () => {
+  it('refuses a completion that lists fewer parts than the signed x-amz-mp-object-size with 400 InvalidRequest', async () => {
+    // Prepare: an upload declared as three parts (the upload API signs the total into the completion URL)
+    const key = 'uploads/abcdef12345678/partial.mov';
+    const { UploadId } = await world.s3.handle('CreateMultipartUpload', { Bucket: SOURCE_BUCKET, Key: key });
+    const upload = { Bucket: SOURCE_BUCKET, Key: key, UploadId: UploadId as string };
+    const parts = [Buffer.alloc(5 * MiB, 'a'), Buffer.alloc(5 * MiB, 'b'), Buffer.from('last part')];
+    const etags: string[] = [];
+    for (const [index, body] of parts.entries()) {
+      const output = await world.s3.handle('UploadPart', { ...upload, PartNumber: index + 1, Body: body });
+      etags.push(String(output.ETag));
+    }
+    const declared = parts.reduce((sum, part) => sum + part.length, 0);
+    const completeUrl = await getSignedUrl(
+      uploadClient(),
+      new CompleteMultipartUploadCommand({ ...upload, MpuObjectSize: declared }),
+      { expiresIn: 900 },
+    );
+    const xmlFor = (count: number) =>
+      `<CompleteMultipartUpload>${etags
+        .slice(0, count)
+        .map((etag, index) => `<Part><PartNumber>${index + 1}</PartNumber><ETag>${etag}</ETag></Part>`)
+        .join('')}</CompleteMultipartUpload>`;
+
+    // Act
+    const partial = await fetch(completeUrl, { method: 'POST', body: xmlFor(2) });
+    const stripped = await fetch(completeUrl.replace(/&x-amz-mp-object-size=\d+/, ''), {
+      method: 'POST',
+      body: xmlFor(2),
+    });
+    const whole = await fetch(completeUrl, { method: 'POST', body: xmlFor(3) });
+
+    // Assess
+    expect(await s3Error(partial)).toMatchObject({ status: 400, code: 'InvalidRequest' });
+    expect(await s3Error(stripped)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(whole.status).toBe(200);
+    expect(await world.s3.head(SOURCE_BUCKET, key)).toMatchObject({ size: declared });
+    expect(world.events).toHaveLength(1);
+  });
+
+  it('answers an internal failure with InternalError and no JavaScript error text', async () => {
+    const key = 'uploads/abcdef12345678/x.mov';
+    const { UploadId } = await world.s3.handle('CreateMultipartUpload', { Bucket: SOURCE_BUCKET, Key: key });
+    const completeUrl = await getSignedUrl(
+      uploadClient(),
+      new CompleteMultipartUploadCommand({ Bucket: SOURCE_BUCKET, Key: key, UploadId: UploadId as string }),
+    );
+    const broken = world.s3.handle.bind(world.s3);
+    jest.spyOn(world.s3, 'handle').mockImplementation((command, input) => {
+      if (command === 'CompleteMultipartUpload') throw new TypeError('Cannot read properties of undefined (reading x)');
+      return broken(command, input);
+    });
+
+    const answer = await fetch(completeUrl, {
+      method: 'POST',
+      body: '<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"a"</ETag></Part></CompleteMultipartUpload>',
+    });
+    const text = await answer.text();
+
+    expect(answer.status).toBe(500);
+    expect(text).toContain('<Code>InternalError</Code>');
+    expect(text).not.toContain('Cannot read properties');
   });
 });
 

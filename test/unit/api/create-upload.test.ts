@@ -151,6 +151,8 @@ describe('POST /uploads', () => {
     }
     expect(upload.complete.method).toBe('POST');
     expect(new URL(upload.complete.url).searchParams.get('uploadId')).toBe('mpu-1');
+    // The declared size is signed into the completion, so completing with fewer parts is refused by S3 itself.
+    expect(new URL(upload.complete.url).searchParams.get('x-amz-mp-object-size')).toBe(String(size));
     expect(upload.abort.method).toBe('DELETE');
     expect(new URL(upload.abort.url).searchParams.get('uploadId')).toBe('mpu-1');
     expect(dynamo).toHaveReceivedCommandTimes(PutCommand, 1);

@@ -105,6 +105,21 @@ const badTokens: [string, () => RequestOptions | Promise<RequestOptions>, string
     'token algorithm not accepted',
   ],
   [
+    'a token whose sub is not a string',
+    async () => ({ token: await issuer.token(42 as unknown as string, operator) }),
+    'token claim sub not accepted',
+  ],
+  [
+    'a token whose sub is empty',
+    async () => ({ token: await issuer.token('', operator) }),
+    'token claim sub not accepted',
+  ],
+  [
+    'a token with an unknown critical header',
+    () => ({ token: issuer.criticalHeaderToken('op', operator) }),
+    'token has a critical header parameter this API does not understand',
+  ],
+  [
     'a token signed by another key',
     async () => ({ token: await issuer.foreignKeyToken('op', operator) }),
     'token signature invalid',

@@ -10,7 +10,8 @@ export function sendS3Error(
 ): void {
   const known = error instanceof LocalServiceError;
   const code = known ? error.name : 'InternalError';
-  const message = error instanceof Error ? error.message : 'We encountered an internal error. Please try again.';
+  // Only S3's own errors carry their message; anything else is S3's InternalError, never the JavaScript text.
+  const message = known ? error.message : 'We encountered an internal error. Please try again.';
   const status = known ? error.$metadata.httpStatusCode : 500;
   const details = error instanceof S3RequestError ? error.details : {};
   const body =

@@ -11,6 +11,7 @@ import {
   parseCompleteMultipartUpload,
   readXmlBody,
 } from './multipart-xml';
+import { actionOf, authorisePresigned, type PresignGrant } from './presigned-grants';
 import { answerPreflight, applyCorsHeaders } from './s3-cors';
 import { sendS3Error } from './s3-error-response';
 import { requestErrors } from './s3-request-error';
@@ -23,6 +24,11 @@ export interface S3HttpHandlerOptions {
   region: string;
   /** Where the app server mounts local S3, e.g. `/s3`: the functions' `AWS_ENDPOINT_URL_S3` ends with it. */
   pathPrefix: string;
+  /**
+   * What URLs signed with `credentials` may do: the policy of the role of the function that signs them (in local
+   * mode, the upload API's). Anything else is 403 AccessDenied, as S3 answers a URL its signer may not use.
+   */
+  grants: PresignGrant[];
   /** Exact origins allowed to upload from a browser (the upload page's). */
   allowedOrigins: string[];
   /** The clock that decides expiry (tests move it). */
@@ -56,6 +62,8 @@ export function createS3HttpHandler(options: S3HttpHandlerOptions): S3HttpHandle
       resource = `/${target.bucket}/${target.key}`;
       const { query } = verifyPresignedRequest({ method, url, headers: req.headers }, { ...options, now: now() });
       res.setHeader('x-amz-request-id', requestId);
+      const action = actionOf(method, query);
+      if (action !== undefined) authorisePresigned(options.grants, action, target.bucket, target.key);
 
       if (method === 'PUT') {
         await putObjectOrPart(options.s3, target, query, req, res);
@@ -220,11 +228,17 @@ async function createOrCompleteMultipartUpload(
     sendXml(res, initiateMultipartUploadResult(output));
   } else if (uploadId !== undefined) {
     const parts = parseCompleteMultipartUpload(await readXmlBody(req));
+    // The declared total, as a header or hoisted into the signed query string by the presigner.
+    const objectSize = query.get('x-amz-mp-object-size') ?? single(req.headers['x-amz-mp-object-size']);
+    if (objectSize !== undefined && !/^\d{1,15}$/.test(objectSize)) {
+      throw requestErrors.badRequest('x-amz-mp-object-size must be a whole number of bytes');
+    }
     const output = await s3.handle('CompleteMultipartUpload', {
       Bucket: target.bucket,
       Key: target.key,
       UploadId: uploadId,
       MultipartUpload: { Parts: parts },
+      ...(objectSize !== undefined ? { MpuObjectSize: Number(objectSize) } : {}),
     });
     sendXml(res, completeMultipartUploadResult(output), output);
   } else {
