@@ -15,6 +15,7 @@ const FUNCTIONS: Record<string, string> = {
   probeSource: 'functions/probe-source/handler.handler',
   submitTranscode: 'functions/submit-transcode/handler.handler',
   transcodeCallback: 'functions/transcode-callback/handler.handler',
+  transcodeWatchdog: 'functions/transcode-watchdog/handler.handler',
   registerAsset: 'functions/register-asset/handler.handler',
   redrive: 'functions/redrive/handler.handler',
   createUpload: 'functions/create-upload/handler.handler',

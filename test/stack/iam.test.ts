@@ -200,6 +200,18 @@ describe('the functions that drive executions', () => {
     ]);
   });
 
+  it('lets transcodeWatchdog heartbeat or fail task tokens, read job status and clear tokens, nothing more', () => {
+    const role = functionRole(template, 'TranscodeWatchdogLambdaFunction');
+    expect(serviceStatements(role, 'states').flatMap(actionsOf).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+    ]);
+    expect(serviceStatements(role, 'mediaconvert').flatMap(actionsOf)).toEqual(['mediaconvert:GetJob']);
+    const tokens = serviceStatements(role, 'dynamodb');
+    expect(tokens.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:Scan']);
+    expect(tokens.flatMap(resourcesOf).map(describeReference)).toEqual(['GetAtt:TranscodeJobsTable.Arn']);
+  });
+
   it('lets the state machine invoke only its three task functions', () => {
     const invokes = serviceStatements('PublishVideoStateMachineRole', 'lambda');
     const targets = invokes.flatMap(resourcesOf).map((arn) => describeReference(arn) ?? subText(arn));
