@@ -6,6 +6,7 @@ import { uploadFile } from '../../../local/cli/upload-client';
 import type { LocalRuntime } from '../../../local/runtime/local-runtime';
 import { LOCAL_STACK } from '../../../local/runtime/local-stack';
 import type { LocalEvent } from '../../../local/seam/local-events';
+import type { ExecutionRecord, HistoryEvent } from '../../../local/step-functions/execution-record';
 import { ManualScheduler } from '../../support/manual-scheduler';
 import { operatorToken, startTestRuntime } from '../../support/local-mode';
 
@@ -58,9 +59,19 @@ async function upload(runtime: LocalRuntime): Promise<{ token: string; assetId: 
   return { token, assetId: await uploadFile(runtime.endpoints, token, file) };
 }
 
+/** The state entered right after `stateName` exited, in the asset's execution. */
+function stateAfter(runtime: LocalRuntime, assetId: string, stateName: string): HistoryEvent | undefined {
+  const history = executionOf(runtime, assetId)?.history ?? [];
+  const exited = history.findIndex((event) => event.type === 'TaskStateExited' && event.stateName === stateName);
+  return exited < 0 ? undefined : history.slice(exited + 1).find((event) => event.type.endsWith('StateEntered'));
+}
+
+function executionOf(runtime: LocalRuntime, assetId: string): ExecutionRecord | undefined {
+  return runtime.services.stepFunctions.list().find((candidate) => candidate.input.includes(assetId));
+}
+
 function transcodeHistory(runtime: LocalRuntime, assetId: string): string[] {
-  const execution = runtime.services.stepFunctions.list().find((candidate) => candidate.input.includes(assetId));
-  return (execution?.history ?? [])
+  return (executionOf(runtime, assetId)?.history ?? [])
     .filter((event) => event.stateName === 'Transcode' && event.error !== undefined)
     .map((event) => `${event.type}:${String(event.error)}`);
 }
@@ -89,7 +100,7 @@ function executionStatus(assetId: string): string | undefined {
 }
 
 describe('a Transcode waiting on the MediaConvert queue', () => {
-  it('survives a queue wait longer than HeartbeatSeconds and publishes once the queue moves', async () => {
+  it('survives a queue wait longer than HeartbeatSeconds and goes on with the job once the queue moves', async () => {
     // Prepare: the queue is paused, so the job stays SUBMITTED and MediaConvert says nothing.
     await runtime.services.mediaConvert.handle('UpdateQueue', { Name: QUEUE, Status: 'PAUSED' });
     const { token, assetId } = await upload(runtime);
@@ -100,13 +111,16 @@ describe('a Transcode waiting on the MediaConvert queue', () => {
     const statusAfterWait = await jobStatus(runtime, jobId);
     const executionAfterWait = executionStatus(assetId);
     await runtime.services.mediaConvert.handle('UpdateQueue', { Name: QUEUE, Status: 'ACTIVE' });
-    const asset = await waitForFinalStatus(runtime.endpoints, token, assetId, () => undefined, 120_000);
+    await waitForFinalStatus(runtime.endpoints, token, assetId, () => undefined, 120_000);
 
-    // Assess
+    // Assess: the wait never failed the Transcode; its job's result went on to RegisterAsset.
     expect(statusAfterWait).toBe('SUBMITTED');
     expect(executionAfterWait).toBe('RUNNING');
-    expect(asset.status).toBe('READY');
     expect(transcodeHistory(runtime, assetId)).toEqual([]);
+    expect(stateAfter(runtime, assetId, 'Transcode')).toMatchObject({
+      stateName: 'RegisterAsset',
+      input: { transcode: { jobId } },
+    });
   });
 
   it('fails the Transcode when a queued job is canceled and its event is lost', async () => {
