@@ -26,6 +26,7 @@ function waiting(n: number, jobId: string | undefined): TranscodeJobRecord {
     publishId: `asset-${String(n)}-0123456789abcdef`,
     destinationPrefix: `s3://vodflow-dev-media/assets/asset-${String(n)}/`,
     renditions: [],
+    trickplay: { intervalSeconds: 6, width: 320, height: 180 },
     templateVersion: 'publish-cmaf.v1',
     expiresAt: 1795316400,
     ...(jobId ? { jobId } : {}),
