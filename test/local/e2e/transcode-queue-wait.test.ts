@@ -100,7 +100,7 @@ function executionStatus(assetId: string): string | undefined {
 }
 
 describe('a Transcode waiting on the MediaConvert queue', () => {
-  it('survives a queue wait longer than HeartbeatSeconds and goes on with the job once the queue moves', async () => {
+  it('survives a queue wait longer than HeartbeatSeconds and publishes once the queue moves', async () => {
     // Prepare: the queue is paused, so the job stays SUBMITTED and MediaConvert says nothing.
     await runtime.services.mediaConvert.handle('UpdateQueue', { Name: QUEUE, Status: 'PAUSED' });
     const { token, assetId } = await upload(runtime);
@@ -111,9 +111,10 @@ describe('a Transcode waiting on the MediaConvert queue', () => {
     const statusAfterWait = await jobStatus(runtime, jobId);
     const executionAfterWait = executionStatus(assetId);
     await runtime.services.mediaConvert.handle('UpdateQueue', { Name: QUEUE, Status: 'ACTIVE' });
-    await waitForFinalStatus(runtime.endpoints, token, assetId, () => undefined, 120_000);
+    const asset = await waitForFinalStatus(runtime.endpoints, token, assetId, () => undefined, 120_000);
 
-    // Assess: the wait never failed the Transcode; its job's result went on to RegisterAsset.
+    // Assess: the wait never failed the Transcode; its job's result went on to RegisterAsset and the asset published.
+    expect(asset.status).toBe('READY');
     expect(statusAfterWait).toBe('SUBMITTED');
     expect(executionAfterWait).toBe('RUNNING');
     expect(transcodeHistory(runtime, assetId)).toEqual([]);
