@@ -45,7 +45,7 @@ function variablesRequiredBy(handler: string): Set<string> {
 }
 
 describe('functions', () => {
-  it('deploys exactly the twelve functions, under the names the state machine and the API use', () => {
+  it('deploys exactly the thirteen functions, under the names the state machine and the API use', () => {
     const deployed = resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId]) => logicalId);
     expect(deployed.sort()).toEqual(Object.keys(FUNCTIONS).map(logicalIdOf).sort());
   });

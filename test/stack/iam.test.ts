@@ -63,7 +63,7 @@ const subText = (value: unknown) =>
 describe('one role per function', () => {
   it('gives every function its own role, assumable by Lambda only', () => {
     const roles = functionIds().map((logicalId) => functionRole(template, logicalId));
-    expect(roles).toHaveLength(12);
+    expect(roles).toHaveLength(13);
     expect(new Set(roles).size).toBe(roles.length);
     for (const role of roles) expect(trustedServices(template, role)).toEqual(['lambda.amazonaws.com']);
     // The framework's shared IamRoleLambdaExecution would be a second, broader identity for every function.
