@@ -17,6 +17,8 @@ export interface TranscodeJobRecord {
   /** The trick-play capture cadence and size the job was built with. */
   trickplay: Omit<TrickplayCaptures, 'lastCapture'>;
   templateVersion: string;
+  /** The MediaConvert job, once CreateJob answered: what transcode-watchdog asks GetJob about. */
+  jobId?: string;
   /** Epoch seconds; DynamoDB TTL removes records of executions that never heard back. */
   expiresAt: number;
 }

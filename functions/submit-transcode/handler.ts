@@ -5,7 +5,7 @@ import { correlationIdFor } from '../commons/transcode-job-record';
 import type { SourceMedia, SourceObject } from '../commons/types';
 import { buildJobSettings, loadJobTemplate, TEMPLATE_VERSION } from './build-job-settings';
 import { createTranscodeJob } from './create-transcode-job';
-import { storeTaskToken } from './store-task-token';
+import { storeJobId, storeTaskToken } from './store-task-token';
 
 export interface SubmitTranscodeInput {
   taskToken: string;
@@ -42,7 +42,7 @@ export async function handler(input: SubmitTranscodeInput): Promise<SubmitTransc
     media: input.media,
   });
 
-  await storeTaskToken(config.jobsTable, {
+  const record = {
     correlationId,
     taskToken: input.taskToken,
     assetId,
@@ -53,7 +53,8 @@ export async function handler(input: SubmitTranscodeInput): Promise<SubmitTransc
     trickplay,
     templateVersion: TEMPLATE_VERSION,
     expiresAt: Math.floor(Date.now() / 1000) + config.tokenTtlSeconds,
-  });
+  };
+  await storeTaskToken(config.jobsTable, record);
   const jobId = await createTranscodeJob({
     settings,
     correlationId,
@@ -61,6 +62,7 @@ export async function handler(input: SubmitTranscodeInput): Promise<SubmitTransc
     queueArn: config.queueArn,
     assetId,
   });
+  await storeJobId(config.jobsTable, { ...record, jobId });
   await recordTranscodeProgress({ table: config.catalogueTable, assetId, publishId, jobId, progress: 0 });
 
   logger.info('transcode job submitted', {

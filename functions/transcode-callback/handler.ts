@@ -1,6 +1,7 @@
 import { recordTranscodeProgress } from '../commons/catalogue-progress';
 import { requiredEnv } from '../commons/config';
 import { logger } from '../commons/logger';
+import { TRANSCODE_FAILURE } from '../commons/transcode-failures';
 import type { TranscodeJobRecord } from '../commons/transcode-job-record';
 import { isStaleToken, sendFailure, sendHeartbeat, sendSuccess } from './answer-waiting-execution';
 import { readJobStateChange, type JobStateDetail } from './job-state-event';
@@ -44,12 +45,12 @@ async function answer(detail: JobStateDetail, record: TranscodeJobRecord): Promi
     case 'ERROR':
       await sendFailure(
         taskToken,
-        'MediaConvertJobFailed',
+        TRANSCODE_FAILURE.jobFailed,
         `MediaConvert job ${detail.jobId} failed with error ${detail.errorCode ?? 'unknown'}: ${detail.errorMessage ?? 'no message'}`,
       );
       return 'failed';
     case 'CANCELED':
-      await sendFailure(taskToken, 'MediaConvertJobCanceled', `MediaConvert job ${detail.jobId} was canceled`);
+      await sendFailure(taskToken, TRANSCODE_FAILURE.jobCanceled, `MediaConvert job ${detail.jobId} was canceled`);
       return 'failed';
     default:
       return 'ignored';

@@ -1,11 +1,12 @@
 import { frameCaptureName, OUTPUT_LAYOUT } from '../commons/output-layout';
+import { TRANSCODE_FAILURE } from '../commons/transcode-failures';
 import type { TranscodeJobRecord } from '../commons/transcode-job-record';
 import type { Rendition, TranscodeResult } from '../commons/types';
 import type { JobStateDetail } from './job-state-event';
 
 /** A COMPLETE event that lacks an output the workflow needs: the job cannot be published as it is. */
 export class TranscodeOutputsMissing extends Error {
-  override readonly name = 'TranscodeOutputsMissing';
+  override readonly name = TRANSCODE_FAILURE.outputsMissing;
 }
 
 function renditionAttribute(rendition: Rendition): TranscodeResult['renditionsAttribute']['L'][number] {

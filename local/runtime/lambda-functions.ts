@@ -46,6 +46,10 @@ const FUNCTIONS: Record<string, FunctionDefinition> = {
     timeoutSeconds: 6,
     load: async () => asHandler(await import('../../functions/transcode-callback/handler')),
   },
+  transcodeWatchdog: {
+    timeoutSeconds: 60,
+    load: async () => asHandler(await import('../../functions/transcode-watchdog/handler')),
+  },
   registerAsset: {
     timeoutSeconds: 60,
     load: async () => asHandler(await import('../../functions/register-asset/handler')),

@@ -18,10 +18,12 @@ import { LocalSns } from '../services/sns/local-sns';
 import { LocalSqs } from '../services/sqs/local-sqs';
 import { loadDefinition } from '../step-functions/load-definition';
 import { LocalStepFunctions } from '../step-functions/local-step-functions';
+import { realScheduler, type Scheduler } from './scheduler';
 import { createApiListener, createAppListener } from '../server/app-server';
 import { functionClients } from './function-clients';
 import { LocalLambda } from './lambda-functions';
 import { LocalEventBus } from './local-event-bus';
+import { scheduleFunction } from './scheduled-function';
 import {
   functionArn,
   functionEnvironment,
@@ -44,7 +46,14 @@ export interface LocalRuntimeOptions {
   retryIntervalSeconds?: number;
   /** MediaConvert STATUS_UPDATE interval. */
   statusUpdateIntervalMs?: number;
+  /** The clock of HeartbeatSeconds and of scheduled functions (tests pass one they move forward). */
+  scheduler?: Scheduler;
+  /** Which events EventBridge delivers (all by default); a test drops some to show what a lost event does. */
+  deliverEvent?: (event: LocalEvent) => boolean;
 }
+
+/** serverless.yml's transcodeWatchdog schedule: rate(5 minutes). */
+const TRANSCODE_WATCHDOG_INTERVAL_MS = 5 * 60 * 1000;
 
 export interface LocalServices {
   s3: LocalS3;
@@ -169,9 +178,11 @@ async function assemble(
   });
 
   const lambda = new LocalLambda();
+  const scheduler = options.scheduler ?? realScheduler;
   const rules: ConstructorParameters<typeof LocalEventBus>[0] = [];
   const bus = new LocalEventBus(rules);
   const publish = (event: LocalEvent) => {
+    if (options.deliverEvent && !options.deliverEvent(event)) return;
     bus.publish(event);
   };
 
@@ -214,6 +225,8 @@ async function assemble(
     store: s3,
     publish,
     workDir: join(dataDir, 'mediaconvert'),
+    queues: [LOCAL_STACK.mediaConvertQueueArn.split('/').pop() ?? ''],
+    scheduler,
     ...(options.statusUpdateIntervalMs === undefined ? {} : { statusUpdateIntervalMs: options.statusUpdateIntervalMs }),
   });
   const mediaPackage = new LocalMediaPackageVod({
@@ -267,6 +280,7 @@ async function assemble(
       call: (service, command, input) => seam.call(service, command, input),
     },
     ...(options.retryIntervalSeconds === undefined ? {} : { retryIntervalSeconds: options.retryIntervalSeconds }),
+    scheduler,
   });
   seam.register(s3, dynamoDb, sqs, sns, stepFunctions, mediaConvert, mediaPackage, cloudFront, secrets);
   for (const client of await functionClients()) routeClientToLocal(client, seam);
@@ -308,6 +322,14 @@ async function assemble(
       deadLetter,
     },
   );
+
+  const watchdog = scheduleFunction({
+    lambda,
+    functionName: 'transcodeWatchdog',
+    ruleName: `${LOCAL_STACK.prefix}-transcode-watchdog`,
+    intervalMs: TRANSCODE_WATCHDOG_INTERVAL_MS,
+    scheduler,
+  });
 
   const services: LocalServices = {
     s3,
@@ -351,6 +373,7 @@ async function assemble(
     edge,
     idle,
     close: async () => {
+      await watchdog.stop();
       await mediaConvert.close();
       await stepFunctions.close();
       await bus.idle();

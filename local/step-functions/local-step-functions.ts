@@ -6,6 +6,7 @@ import { isRedrivable, type ExecutionRecord, type HistoryEvent } from './executi
 import { describeExecution, historyEvents, listItem } from './execution-views';
 import type { Json, JsonObject } from './load-definition';
 import { namedError } from './named-error';
+import type { Scheduler } from '../runtime/scheduler';
 import { TaskTokens } from './task-tokens';
 import { assertRequestPayload, limitTaskResult } from './payload-limits';
 import { runTask, type TaskDependencies } from './run-task';
@@ -17,6 +18,8 @@ export interface LocalStepFunctionsOptions {
   tasks: TaskDependencies;
   /** Retry waits in seconds replaced by this value (tests use 0); the ASL's own intervals when absent. */
   retryIntervalSeconds?: number;
+  /** The clock of HeartbeatSeconds (tests pass one they move forward). */
+  scheduler?: Scheduler;
 }
 
 /** What aws-local-stepfunctions' event log reports (the subset read here). */
@@ -43,10 +46,11 @@ export class LocalStepFunctions implements LocalService {
   private readonly executions = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
   private readonly store: ExecutionStore;
-  private readonly tokens = new TaskTokens();
+  private readonly tokens: TaskTokens;
   private stopping = false;
 
   private constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.tokens = new TaskTokens(options.scheduler);
     this.store = new ExecutionStore(`${options.dataDir}/stepfunctions`);
   }
 

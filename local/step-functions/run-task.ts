@@ -1,4 +1,6 @@
-import type { AwsServiceName } from '../seam/local-service';
+import { randomUUID } from 'node:crypto';
+import { LocalServiceError, type AwsServiceName } from '../seam/local-service';
+import { integrationFailure, integrationOf, type IntegrationNaming } from './integration-error-names';
 import type { Json, JsonObject } from './load-definition';
 import { namedError } from './named-error';
 import type { TaskTokens } from './task-tokens';
@@ -16,20 +18,6 @@ export interface TaskContext {
   tokens: TaskTokens;
   placeholder: string;
 }
-
-/** Optimized integrations (`arn:aws:states:::dynamodb:updateItem`) and their error-name prefixes. */
-const OPTIMIZED: Record<string, AwsServiceName> = { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS' };
-/** AWS SDK integrations (`arn:aws:states:::aws-sdk:cloudfront:createInvalidation`). */
-const SDK_SERVICES: Record<string, AwsServiceName> = {
-  cloudfront: 'CloudFront',
-  mediapackagevod: 'MediaPackageVod',
-  mediaconvert: 'MediaConvert',
-  s3: 'S3',
-  dynamodb: 'DynamoDB',
-  sns: 'SNS',
-  sqs: 'SQS',
-  secretsmanager: 'SecretsManager',
-};
 
 function pascal(action: string): string {
   return action.charAt(0).toUpperCase() + action.slice(1);
@@ -64,16 +52,22 @@ function serialiseMessage(service: AwsServiceName, params: Json): Json {
 
 async function callService(
   deps: TaskDependencies,
-  service: AwsServiceName,
+  naming: IntegrationNaming,
   action: string,
   params: Json,
 ): Promise<Record<string, unknown>> {
   try {
-    return withoutMetadata(await deps.call(service, pascal(action), params as Record<string, unknown>));
+    return withoutMetadata(await deps.call(naming.service, pascal(action), params as Record<string, unknown>));
   } catch (error) {
-    // Step Functions reports a service's error as `<Service>.<ErrorName>` (DynamoDB.ConditionalCheckFailedException).
-    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
-    throw namedError(`${service}.${name}`, message);
+    // Named as Step Functions names an integration's error for this integration kind (integration-error-names.ts).
+    const answered = error instanceof LocalServiceError;
+    const { error: name, cause } = integrationFailure(naming, {
+      errorName: answered ? error.name : undefined,
+      message: error instanceof Error ? error.message : String(error),
+      statusCode: answered ? error.$metadata.httpStatusCode : 0,
+      requestId: randomUUID(),
+    });
+    throw namedError(name, cause);
   }
 }
 
@@ -106,15 +100,11 @@ export async function runTask(context: TaskContext, params: Json, deps: TaskDepe
     return settled;
   }
 
-  const optimized = /^arn:aws:states:::(dynamodb|sns|sqs):(\w+)$/.exec(resource);
-  if (optimized?.[1] && optimized[2]) {
-    const service = OPTIMIZED[optimized[1]];
-    if (service) return callService(deps, service, optimized[2], serialiseMessage(service, params));
-  }
-  const sdk = /^arn:aws:states:::aws-sdk:(\w+):(\w+)$/.exec(resource);
-  if (sdk?.[1] && sdk[2]) {
-    const service = SDK_SERVICES[sdk[1]];
-    if (service) return callService(deps, service, sdk[2], params);
+  const integration = integrationOf(resource);
+  if (integration) {
+    const { naming, action } = integration;
+    const request = naming.kind === 'optimized' ? serialiseMessage(naming.service, params) : params;
+    return callService(deps, naming, action, request);
   }
   throw namedError('States.Runtime', `local mode cannot run resource ${resource}`);
 }

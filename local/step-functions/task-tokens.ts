@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { LocalServiceError } from '../seam/local-service';
 import { namedError } from './named-error';
+import { realScheduler, type Scheduler } from '../runtime/scheduler';
 
 interface Waiting {
   executionArn: string;
   resolve: (output: unknown) => void;
   reject: (error: Error) => void;
   heartbeatSeconds?: number;
-  timer?: NodeJS.Timeout;
+  cancelTimer?: () => void;
 }
 
 /**
@@ -19,6 +20,8 @@ interface Waiting {
 export class TaskTokens {
   private readonly waiting = new Map<string, Waiting>();
   private readonly closed = new Set<string>();
+
+  constructor(private readonly scheduler: Scheduler = realScheduler) {}
 
   wait(executionArn: string, heartbeatSeconds: number | undefined): { token: string; settled: Promise<unknown> } {
     const token = randomBytes(48).toString('base64url');
@@ -55,7 +58,7 @@ export class TaskTokens {
   closeExecution(executionArn: string): void {
     for (const [token, entry] of this.waiting) {
       if (entry.executionArn !== executionArn) continue;
-      clearTimeout(entry.timer);
+      entry.cancelTimer?.();
       this.waiting.delete(token);
       this.closed.add(token);
       // Settle the state's wait, so that nothing of the ended run (the library's own timers) outlives it.
@@ -67,19 +70,18 @@ export class TaskTokens {
   abandon(token: string): void {
     const entry = this.waiting.get(token);
     if (!entry) return;
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     this.waiting.delete(token);
     this.closed.add(token);
   }
 
   private restartHeartbeat(token: string, entry: Waiting): void {
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     if (entry.heartbeatSeconds === undefined) return;
-    entry.timer = setTimeout(() => {
+    entry.cancelTimer = this.scheduler.after(entry.heartbeatSeconds * 1000, () => {
       this.abandon(token);
       entry.reject(namedError('States.HeartbeatTimeout', `no heartbeat for ${String(entry.heartbeatSeconds)} s`));
-    }, entry.heartbeatSeconds * 1000);
-    entry.timer.unref();
+    });
   }
 
   private find(token: string): Waiting {
@@ -91,7 +93,7 @@ export class TaskTokens {
 
   private take(token: string): Waiting {
     const entry = this.find(token);
-    clearTimeout(entry.timer);
+    entry.cancelTimer?.();
     this.waiting.delete(token);
     this.closed.add(token);
     return entry;

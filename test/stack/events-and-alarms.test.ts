@@ -104,6 +104,22 @@ describe('EventBridge rules', () => {
   });
 });
 
+describe('transcode watchdog', () => {
+  it('runs every 5 minutes, well inside the Transcode state’s HeartbeatSeconds, and alarms when it fails', () => {
+    const { pattern, targets, props } = ruleNamed(`${PREFIX}-transcode-watchdog`);
+    expect(pattern).toBeUndefined();
+    expect(props.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(targets).toHaveLength(1);
+    expect(describeReference(targets[0]!.Arn)).toBe('GetAtt:TranscodeWatchdogLambdaFunction.Arn');
+    const alarm = properties(template, 'TranscodeWatchdogErrorsAlarm');
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'TranscodeWatchdogLambdaFunction' } }],
+    });
+  });
+});
+
 describe('operator alarms', () => {
   const alarms = () =>
     resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([logicalId, alarm]) => ({
@@ -148,7 +164,7 @@ describe('operator alarms', () => {
   });
 
   it('sends every alarm to the operators’ topic, whose name lets the topic policy admit it', () => {
-    expect(alarms()).toHaveLength(5);
+    expect(alarms()).toHaveLength(6);
     for (const { logicalId, props } of alarms()) {
       expect({ logicalId, actions: asArray(props.AlarmActions as unknown[]) }).toEqual({
         logicalId,

@@ -15,6 +15,7 @@ const FUNCTIONS: Record<string, string> = {
   probeSource: 'functions/probe-source/handler.handler',
   submitTranscode: 'functions/submit-transcode/handler.handler',
   transcodeCallback: 'functions/transcode-callback/handler.handler',
+  transcodeWatchdog: 'functions/transcode-watchdog/handler.handler',
   registerAsset: 'functions/register-asset/handler.handler',
   redrive: 'functions/redrive/handler.handler',
   createUpload: 'functions/create-upload/handler.handler',
@@ -44,7 +45,7 @@ function variablesRequiredBy(handler: string): Set<string> {
 }
 
 describe('functions', () => {
-  it('deploys exactly the twelve functions, under the names the state machine and the API use', () => {
+  it('deploys exactly the thirteen functions, under the names the state machine and the API use', () => {
     const deployed = resourcesOfType(template, 'AWS::Lambda::Function').map(([logicalId]) => logicalId);
     expect(deployed.sort()).toEqual(Object.keys(FUNCTIONS).map(logicalIdOf).sort());
   });

@@ -63,7 +63,7 @@ const subText = (value: unknown) =>
 describe('one role per function', () => {
   it('gives every function its own role, assumable by Lambda only', () => {
     const roles = functionIds().map((logicalId) => functionRole(template, logicalId));
-    expect(roles).toHaveLength(12);
+    expect(roles).toHaveLength(13);
     expect(new Set(roles).size).toBe(roles.length);
     for (const role of roles) expect(trustedServices(template, role)).toEqual(['lambda.amazonaws.com']);
     // The framework's shared IamRoleLambdaExecution would be a second, broader identity for every function.
@@ -198,6 +198,18 @@ describe('the functions that drive executions', () => {
       'states:SendTaskHeartbeat',
       'states:SendTaskSuccess',
     ]);
+  });
+
+  it('lets transcodeWatchdog heartbeat or fail task tokens, read job status and clear tokens, nothing more', () => {
+    const role = functionRole(template, 'TranscodeWatchdogLambdaFunction');
+    expect(serviceStatements(role, 'states').flatMap(actionsOf).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+    ]);
+    expect(serviceStatements(role, 'mediaconvert').flatMap(actionsOf)).toEqual(['mediaconvert:GetJob']);
+    const tokens = serviceStatements(role, 'dynamodb');
+    expect(tokens.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:Scan']);
+    expect(tokens.flatMap(resourcesOf).map(describeReference)).toEqual(['GetAtt:TranscodeJobsTable.Arn']);
   });
 
   it('lets the state machine invoke only its three task functions', () => {

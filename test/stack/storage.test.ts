@@ -187,8 +187,11 @@ describe('queues and topics', () => {
     },
   );
 
-  it('lets EventBridge deliver undeliverable events only from the rules of this stack', () => {
-    const ruleNames = resourcesOfType(template, 'AWS::Events::Rule').map(([, rule]) => rule.Properties?.Name);
+  it('lets EventBridge deliver undeliverable events only from the event rules of this stack', () => {
+    // The transcode watchdog's schedule has no dead-letter queue: a missed run is followed by the next one.
+    const ruleNames = resourcesOfType(template, 'AWS::Events::Rule')
+      .map(([, rule]) => rule.Properties?.Name)
+      .filter((name) => name !== `${PREFIX}-transcode-watchdog`);
     expect(ruleNames.sort()).toEqual([
       `${PREFIX}-publish-execution-stopped`,
       `${PREFIX}-source-object-created`,

@@ -68,9 +68,32 @@ describe('submit-transcode', () => {
     await handler({ ...input, media: unlabelled });
     await handler({ ...input, media: { ...unlabelled, hasAudio: false } });
 
-    const records = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    // The token records stored before each CreateJob (the later, conditional put adds the job id).
+    const records = dynamo
+      .commandCalls(PutCommand)
+      .map((call) => call.args[0].input)
+      .filter((put) => put.ConditionExpression === undefined)
+      .map((put) => put.Item);
     expect(records[0]).toMatchObject({ audioLanguage: 'und' });
     expect(records[1]).not.toHaveProperty('audioLanguage');
+  });
+
+  it('adds the job id to the stored token once MediaConvert answered, unless the record is already gone', async () => {
+    dynamo
+      .on(PutCommand, { ConditionExpression: 'attribute_exists(correlationId)' })
+      .rejects(new ConditionalCheckFailedException({ message: 'gone', $metadata: {} }));
+
+    await expect(handler(input)).resolves.toMatchObject({ jobId: '1795230000000-a1b2c3' });
+
+    const [, withJob] = dynamo.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(withJob).toMatchObject({
+      TableName: 'vodflow-test-transcode-jobs',
+      Item: { correlationId, taskToken: input.taskToken, jobId: '1795230000000-a1b2c3' },
+      ConditionExpression: 'attribute_exists(correlationId)',
+    });
+    const submitCall = mediaConvert.commandCalls(CreateJobCommand)[0];
+    const jobIdCall = dynamo.commandCalls(PutCommand)[1];
+    expect(submitCall && jobIdCall && submitCall.calledBefore(jobIdCall)).toBe(true);
   });
 
   it('marks the catalogue record TRANSCODING with the job id, only for the publish that owns it', async () => {

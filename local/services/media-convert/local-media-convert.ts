@@ -41,6 +41,8 @@ export interface LocalMediaConvertOptions {
   scheduler?: Scheduler;
   /** Resolved per job, so a changed FFMPEG_PATH applies to the next job. */
   binaries?: () => FfmpegBinaries;
+  /** Names of the on-demand queues besides Default (UpdateQueue refuses others with NotFoundException). */
+  queues?: string[];
 }
 
 interface Job {
@@ -97,6 +99,7 @@ export class LocalMediaConvert implements LocalService {
   private readonly jobs = new Map<string, Job>();
   private readonly jobsByToken = new Map<string, string>();
   private readonly pending: Job[] = [];
+  private readonly pausedQueues = new Set<string>();
   private running: Promise<void> | undefined;
   private closed = false;
 
@@ -113,6 +116,8 @@ export class LocalMediaConvert implements LocalService {
       case 'CancelJob':
         this.cancelJob(this.jobOf(input));
         return Promise.resolve({});
+      case 'UpdateQueue':
+        return Promise.resolve(this.updateQueue(input));
       default:
         throw unsupportedCommand(this.service, command);
     }
@@ -202,6 +207,36 @@ export class LocalMediaConvert implements LocalService {
     return response;
   }
 
+  /**
+   * Pauses or activates a queue. A job submitted to a paused queue stays SUBMITTED (and sends no event) until the
+   * queue is active again or the job is canceled; running jobs finish.
+   * https://docs.aws.amazon.com/mediaconvert/latest/ug/updating-queue-status.html
+   */
+  private updateQueue(input: CommandInput): CommandOutput {
+    const name = input.Name;
+    if (typeof name !== 'string' || !name) throw badRequest('Name is required');
+    if (name !== 'Default' && !(this.options.queues ?? []).includes(name)) {
+      throw new LocalServiceError('NotFoundException', `The queue ${name} does not exist`, { status: 404 });
+    }
+    const status = input.Status;
+    if (status !== undefined && status !== 'ACTIVE' && status !== 'PAUSED') {
+      throw badRequest('Status must be ACTIVE or PAUSED');
+    }
+    if (status === 'PAUSED') this.pausedQueues.add(name);
+    if (status === 'ACTIVE') {
+      this.pausedQueues.delete(name);
+      if (!this.closed && this.pending.length > 0) this.running ??= this.drain();
+    }
+    const arn = `arn:aws:mediaconvert:${LOCAL_REGION}:${LOCAL_ACCOUNT}:queues/${name}`;
+    return { Queue: { Name: name, Arn: arn, Status: this.pausedQueues.has(name) ? 'PAUSED' : 'ACTIVE' } };
+  }
+
+  /** The next waiting job whose queue is not paused (the queue name is the last part of its ARN). */
+  private nextRunnable(): Job | undefined {
+    const index = this.pending.findIndex((job) => !this.pausedQueues.has(job.queue.split('/').pop() ?? ''));
+    return index < 0 ? undefined : this.pending.splice(index, 1)[0];
+  }
+
   private jobOf(input: CommandInput): Job {
     const id = input.Id;
     if (typeof id !== 'string' || !id) throw badRequest('Id is required');
@@ -232,8 +267,10 @@ export class LocalMediaConvert implements LocalService {
   }
 
   private async drain(): Promise<void> {
+    // Yield first: with nothing runnable (a paused queue) the finally below must not run before `running` is set.
+    await Promise.resolve();
     try {
-      for (let job = this.pending.shift(); job && !this.closed; job = this.pending.shift()) {
+      for (let job = this.nextRunnable(); job && !this.closed; job = this.nextRunnable()) {
         try {
           await this.run(job);
         } catch (error) {

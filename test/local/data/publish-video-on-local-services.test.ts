@@ -251,7 +251,7 @@ describe('publish-video direct integrations on the local services', () => {
   });
 
   it('keeps the catalogue, the letters and the notifications across a restart', async () => {
-    await world().fail('InvalidateCache', 'CloudFront.AccessDenied').start();
+    await world().fail('InvalidateCache', 'CloudFront.AccessDeniedException').start();
 
     startServices();
 
