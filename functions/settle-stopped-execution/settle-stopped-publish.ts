@@ -32,20 +32,21 @@ export interface StoppedPublish {
   redriveCount: number;
 }
 
-export type SettleOutcome = { settled: true } | { settled: false; reason: 'failure-path-complete' | 'record-moved-on' };
+export type SettleOutcome =
+  { settled: true } | { settled: false; reason: 'failure-path-complete' | 'record-moved-on-or-settled' };
 
 /**
  * Leaves a stopped publish as the workflow's own failure path would have (catalogue FAILED with the state and
  * error, one dead letter for the redrive function, one `video.failed`) when the execution ended outside that path:
  * the 8-hour cap, a failure inside the failure path, an operator's Stop, a crash of local mode. An execution that
- * ended at AwaitRedrive has done all of that itself, and a record that another publish owns, or that is READY,
- * REJECTED or UNPUBLISHED, is left alone.
+ * ended at AwaitRedrive has done all of that itself, a record that another publish owns, or that is READY,
+ * REJECTED or UNPUBLISHED, is left alone, and so is a stop already settled.
  */
 export async function settleStoppedPublish(stopped: StoppedPublish, targets: SettleTargets): Promise<SettleOutcome> {
   if (stopped.stoppedState === FAILURE_PATH_END) return { settled: false, reason: 'failure-path-complete' };
   const failedState = stopped.stoppedState ?? 'ExecutionStart';
   if (!(await recordFailure(stopped, failedState, targets.catalogueTable))) {
-    return { settled: false, reason: 'record-moved-on' };
+    return { settled: false, reason: 'record-moved-on-or-settled' };
   }
   const { assetId, publishId, source } = stopped.request;
   await sqs.send(
@@ -93,10 +94,35 @@ export async function settleStoppedPublish(stopped: StoppedPublish, targets: Set
       },
     }),
   );
+  await markSettled(stopped, targets.catalogueTable);
   return { settled: true };
 }
 
-/** FAILED, as RecordFailure writes it, only while the record is this publish's and not in a final status. */
+/**
+ * Marked only once the dead letter and the notification are out: a retry after a partial failure sends both again
+ * (at least once) rather than losing the notification; a repeated event after success finds the mark.
+ */
+async function markSettled(stopped: StoppedPublish, table: string): Promise<void> {
+  await dynamo.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { assetId: stopped.request.assetId },
+      ConditionExpression: 'publishId = :publishId',
+      UpdateExpression: 'SET settledStop = :stop',
+      ExpressionAttributeValues: { ':publishId': stopped.request.publishId, ':stop': stopKey(stopped) },
+    }),
+  );
+}
+
+/** One stop of one execution: a redrive that stops again is a new stop. */
+function stopKey(stopped: StoppedPublish): string {
+  return `${stopped.executionArn}#${String(stopped.redriveCount)}`;
+}
+
+/**
+ * FAILED, as RecordFailure writes it, only while the record is this publish's, not in a final status and this stop
+ * not settled yet.
+ */
 async function recordFailure(stopped: StoppedPublish, failedState: string, table: string): Promise<boolean> {
   const { assetId, publishId, source } = stopped.request;
   try {
@@ -104,8 +130,11 @@ async function recordFailure(stopped: StoppedPublish, failedState: string, table
       new UpdateCommand({
         TableName: table,
         Key: { assetId },
+        // settledStop (set by markSettled) makes a repeated event (EventBridge delivers at least once; local mode
+        // re-announces after a crash) a no-op: one dead letter and one notification per stop.
         ConditionExpression:
-          '(attribute_not_exists(publishId) OR publishId = :publishId) AND NOT (#status IN (:ready, :rejected, :unpublished))',
+          '(attribute_not_exists(publishId) OR publishId = :publishId) AND NOT (#status IN (:ready, :rejected, :unpublished))' +
+          ' AND (attribute_not_exists(settledStop) OR settledStop <> :stop)',
         UpdateExpression:
           'SET #status = :failed, #error = :error, publishId = :publishId, executionArn = :executionArn, ' +
           '#source = if_not_exists(#source, :source), createdAt = if_not_exists(createdAt, :now), updatedAt = :now ' +
@@ -119,6 +148,7 @@ async function recordFailure(stopped: StoppedPublish, failedState: string, table
           ':failed': 'FAILED',
           ':error': { state: failedState, code: stopped.error, cause: stopped.cause, failedAt: stopped.stoppedAt },
           ':executionArn': stopped.executionArn,
+          ':stop': stopKey(stopped),
           ':source': source,
           ':now': stopped.stoppedAt,
         },

@@ -46,6 +46,10 @@ const FUNCTIONS: Record<string, FunctionDefinition> = {
     timeoutSeconds: 6,
     load: async () => asHandler(await import('../../functions/transcode-callback/handler')),
   },
+  settleStoppedExecution: {
+    timeoutSeconds: 30,
+    load: async () => asHandler(await import('../../functions/settle-stopped-execution/handler')),
+  },
   transcodeWatchdog: {
     timeoutSeconds: 60,
     load: async () => asHandler(await import('../../functions/transcode-watchdog/handler')),

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -221,6 +221,8 @@ async function assemble(
   const secrets = new LocalSecretsManager({
     secrets: [{ name: LOCAL_STACK.signingKeySecretName, secretString: keys.privateKeyPem }],
   });
+  // Jobs live in memory: a work folder found at start belongs to a job of a process that crashed. Swept.
+  await rm(join(dataDir, 'mediaconvert'), { recursive: true, force: true });
   const mediaConvert = new LocalMediaConvert({
     store: s3,
     publish,
@@ -261,6 +263,7 @@ async function assemble(
   });
   const stepFunctions = await LocalStepFunctions.open({
     dataDir,
+    publish,
     stateMachineArn: LOCAL_STACK.stateMachineArn,
     definition: loadDefinition(join(PROJECT_ROOT, 'statemachines', 'publish-video.asl.yml'), {
       refs: {
@@ -321,7 +324,24 @@ async function assemble(
       retries: 2,
       deadLetter,
     },
+    {
+      name: `${LOCAL_STACK.prefix}-publish-execution-stopped`,
+      matches: (event) => {
+        const detail = event.detail as { status?: string; stateMachineArn?: string };
+        return (
+          event.source === 'aws.states' &&
+          event['detail-type'] === 'Step Functions Execution Status Change' &&
+          ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(detail.status ?? '') &&
+          detail.stateMachineArn === LOCAL_STACK.stateMachineArn
+        );
+      },
+      target: (event) => lambda.invoke('settleStoppedExecution', event),
+      retries: 2,
+      deadLetter,
+    },
   );
+  // Executions that a shutdown or a crash cut short are announced now, so the asset leaves its working state.
+  await stepFunctions.announcePendingStops();
 
   const watchdog = scheduleFunction({
     lambda,

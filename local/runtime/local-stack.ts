@@ -78,6 +78,7 @@ export function functionEnvironment(endpoints: LocalEndpoints, keyPairId: string
     // Local packaging is instant; the cloud default (40 s) only matters while MediaPackage ingests.
     PLAYABLE_WAIT_SECONDS: '5',
     DEAD_LETTER_QUEUE_URL: queueUrl(s.deadLetterQueue),
+    NOTIFICATIONS_TOPIC_ARN: topicArn(s.notificationsTopic),
     JWT_ISSUER: `${endpoints.appUrl}/auth`,
     JWT_AUDIENCE: s.jwtAudience,
     JWKS_URL: `${endpoints.appUrl}/auth/.well-known/jwks.json`,

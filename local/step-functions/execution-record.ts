@@ -34,6 +34,11 @@ export interface ExecutionRecord {
   currentState?: { name: string; input: Json };
   redriveClientTokens: string[];
   history: HistoryEvent[];
+  /**
+   * Whether the "Execution Status Change" event of the last stop (FAILED, TIMED_OUT, ABORTED) was sent. A stop while
+   * local mode shuts down or crashes is announced at the next start, as Step Functions would have announced it.
+   */
+  stopAnnounced?: boolean;
 }
 
 export function isRedrivable(record: ExecutionRecord): boolean {

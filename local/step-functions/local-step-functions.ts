@@ -10,6 +10,7 @@ import type { Scheduler } from '../runtime/scheduler';
 import { TaskTokens } from './task-tokens';
 import { assertRequestPayload, limitTaskResult } from './payload-limits';
 import { runTask, type TaskDependencies } from './run-task';
+import { eventBridgeEvent, type PublishEvent } from '../seam/local-events';
 
 export interface LocalStepFunctionsOptions {
   dataDir: string;
@@ -20,6 +21,8 @@ export interface LocalStepFunctionsOptions {
   retryIntervalSeconds?: number;
   /** The clock of HeartbeatSeconds (tests pass one they move forward). */
   scheduler?: Scheduler;
+  /** Where "Step Functions Execution Status Change" events of stopped executions go (EventBridge in the cloud). */
+  publish?: PublishEvent;
 }
 
 /** What aws-local-stepfunctions' event log reports (the subset read here). */
@@ -225,6 +228,7 @@ export class LocalStepFunctions implements LocalService {
   }
 
   private interrupt(record: ExecutionRecord, cause: string): void {
+    record.stopAnnounced = false;
     record.status = 'FAILED';
     record.error = 'Local.RuntimeStopped';
     record.cause = cause;
@@ -245,6 +249,8 @@ export class LocalStepFunctions implements LocalService {
         record.cause = error instanceof Error ? error.message : String(error);
         record.stopDate = new Date().toISOString();
         this.append(record, { type: 'ExecutionFailed', error: record.error, cause: record.cause });
+        record.stopAnnounced = false;
+        this.announceStop(record);
         await this.store.save(record);
       })
       .finally(() => {
@@ -355,6 +361,7 @@ export class LocalStepFunctions implements LocalService {
     }
     const output = await execution.result.catch(() => undefined);
     this.finish(record, ending, output, lastFailed);
+    if (!this.stopping) this.announceStop(record);
     await this.store.save(record);
   }
 
@@ -393,7 +400,52 @@ export class LocalStepFunctions implements LocalService {
           this.append(record, { type: 'ExecutionAborted', error: record.error, cause: record.cause });
         }
     }
+    if (isRedrivable(record)) record.stopAnnounced = false;
+    else delete record.stopAnnounced;
     delete record.currentState;
+  }
+
+  /**
+   * Sends the stops that were not announced yet (executions cut short by a shutdown or a crash of local mode): call
+   * once the event rules are in place.
+   */
+  async announcePendingStops(): Promise<void> {
+    for (const record of this.executions.values()) {
+      if (isRedrivable(record) && record.stopAnnounced !== true && this.announceStop(record)) {
+        await this.store.save(record);
+      }
+    }
+  }
+
+  /**
+   * The "Step Functions Execution Status Change" event Step Functions sends to EventBridge when a Standard execution
+   * stops (https://docs.aws.amazon.com/step-functions/latest/dg/eventbridge-integration.html).
+   */
+  private announceStop(record: ExecutionRecord): boolean {
+    if (!this.options.publish || !isRedrivable(record)) return false;
+    this.options.publish(
+      eventBridgeEvent(
+        'aws.states',
+        'Step Functions Execution Status Change',
+        {
+          executionArn: record.executionArn,
+          stateMachineArn: record.stateMachineArn,
+          name: record.name,
+          status: record.status,
+          startDate: Date.parse(record.startDate),
+          stopDate: record.stopDate ? Date.parse(record.stopDate) : null,
+          input: record.input,
+          inputDetails: { included: true },
+          output: null,
+          outputDetails: null,
+          error: record.error ?? null,
+          cause: record.cause ?? null,
+        },
+        [record.executionArn],
+      ),
+    );
+    record.stopAnnounced = true;
+    return true;
   }
 }
 

@@ -84,6 +84,10 @@ describe('settle-stopped-execution', () => {
       ':error': { state: 'Transcode', code: 'States.Timeout', cause: 'The execution timed out' },
     });
     expect(update?.UpdateExpression).toContain('REMOVE expiresAt');
+    expect(update?.ConditionExpression).toContain('settledStop <> :stop');
+    expect(update?.ExpressionAttributeValues?.[':stop']).toBe(`${EXECUTION_ARN}#2`);
+    const marked = dynamo.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(marked?.UpdateExpression).toBe('SET settledStop = :stop');
     expect(sqs).toHaveReceivedCommandTimes(SendMessageCommand, 1);
     expect(deadLetter()).toMatchObject({
       executionArn: EXECUTION_ARN,
@@ -97,6 +101,19 @@ describe('settle-stopped-execution', () => {
     const notice = sns.commandCalls(PublishCommand)[0]?.args[0].input;
     expect(JSON.parse(notice?.Message ?? '{}')).toMatchObject({ event: 'video.failed', failedState: 'Transcode' });
     expect(notice?.MessageAttributes?.event).toEqual({ DataType: 'String', StringValue: 'video.failed' });
+  });
+
+  it('marks the stop settled only after the dead letter and the notification are out, so a retry loses neither', async () => {
+    sns.on(PublishCommand).rejectsOnce(new Error('throttled')).resolves({ MessageId: 'n-2' });
+
+    await expect(handler(eventWith(), context)).rejects.toThrow('throttled');
+    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+    await handler(eventWith(), context);
+
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(dynamo.commandCalls(UpdateCommand).map((call) => call.args[0].input.UpdateExpression)).toContain(
+      'SET settledStop = :stop',
+    );
   });
 
   it('does nothing when the execution ended at AwaitRedrive: its own failure path already did it all', async () => {
@@ -123,7 +140,7 @@ describe('settle-stopped-execution', () => {
 
     const result = await handler(eventWith({ status: 'ABORTED', error: undefined, cause: undefined }), context);
 
-    expect(result).toEqual({ settled: false, reason: 'record-moved-on' });
+    expect(result).toEqual({ settled: false, reason: 'record-moved-on-or-settled' });
     expect(sqs).not.toHaveReceivedCommand(SendMessageCommand);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
   });
