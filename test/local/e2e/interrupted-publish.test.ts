@@ -59,7 +59,9 @@ function encoderStarted(pidFile: string): Promise<number> {
     const watcher = watch(dataDir, (_event, file) => {
       if (file !== 'encoder.pid') return;
       watcher.close();
-      readFile(pidFile, 'utf8').then((text) => resolve(Number(text.trim())), reject);
+      readFile(pidFile, 'utf8').then((text) => {
+        resolve(Number(text.trim()));
+      }, reject);
     });
   });
 }
