@@ -9,6 +9,8 @@ export const TRANSCODE_FAILURE = {
   jobCanceled: 'MediaConvertJobCanceled',
   /** GetJob no longer knows the job the token waits on. */
   jobMissing: 'MediaConvertJobMissing',
+  /** The job ended in ERROR because of the uploaded file itself (job-error-verdict.ts): the REJECTED path. */
+  sourceRejected: 'SourceRejected',
   /** The job completed without an output the workflow needs. */
   outputsMissing: 'TranscodeOutputsMissing',
 } as const;

@@ -3,6 +3,7 @@ import { requiredEnv } from '../commons/config';
 import { logger } from '../commons/logger';
 import { TRANSCODE_FAILURE } from '../commons/transcode-failures';
 import type { TranscodeJobRecord } from '../commons/transcode-job-record';
+import { verdictForJobError } from '../commons/job-error-verdict';
 import { isStaleToken, sendFailure, sendHeartbeat, sendSuccess } from './answer-waiting-execution';
 import { readJobStateChange, type JobStateDetail } from './job-state-event';
 import { summariseJobOutputs, TranscodeOutputsMissing } from './summarise-job-outputs';
@@ -42,13 +43,11 @@ async function answer(detail: JobStateDetail, record: TranscodeJobRecord): Promi
         return 'failed';
       }
     }
-    case 'ERROR':
-      await sendFailure(
-        taskToken,
-        TRANSCODE_FAILURE.jobFailed,
-        `MediaConvert job ${detail.jobId} failed with error ${detail.errorCode ?? 'unknown'}: ${detail.errorMessage ?? 'no message'}`,
-      );
+    case 'ERROR': {
+      const verdict = verdictForJobError(detail.jobId, detail.errorCode, detail.errorMessage);
+      await sendFailure(taskToken, verdict.error, verdict.cause);
       return 'failed';
+    }
     case 'CANCELED':
       await sendFailure(taskToken, TRANSCODE_FAILURE.jobCanceled, `MediaConvert job ${detail.jobId} was canceled`);
       return 'failed';

@@ -1,3 +1,4 @@
+import { verdictForJobError } from '../commons/job-error-verdict';
 import { TRANSCODE_FAILURE } from '../commons/transcode-failures';
 
 /** What GetJob says about the job a Transcode state waits on (undefined: MediaConvert no longer knows it). */
@@ -27,11 +28,7 @@ export function judgeWaitingJob(jobId: string, job: JobState | undefined): Watch
     case 'PROGRESSING':
       return { action: 'heartbeat' };
     case 'ERROR':
-      return {
-        action: 'fail',
-        error: TRANSCODE_FAILURE.jobFailed,
-        cause: `MediaConvert job ${jobId} failed with error ${String(job.errorCode ?? 'unknown')}: ${job.errorMessage ?? 'no message'}`,
-      };
+      return { action: 'fail', ...verdictForJobError(jobId, job.errorCode, job.errorMessage) };
     case 'CANCELED':
       return { action: 'fail', error: TRANSCODE_FAILURE.jobCanceled, cause: `MediaConvert job ${jobId} was canceled` };
     default:

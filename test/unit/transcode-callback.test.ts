@@ -112,19 +112,34 @@ describe('transcode-callback', () => {
     });
   });
 
-  it('answers ERROR with SendTaskFailure carrying MediaConvert code and message', async () => {
+  it("answers ERROR for the file's own fault (1030, unsupported codec) as SourceRejected with a sentence for the uploader", async () => {
     jobIsKnown();
 
     await expect(handler(failed)).resolves.toEqual({ outcome: 'failed' });
 
-    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
-      taskToken: record.taskToken,
-      error: 'MediaConvertJobFailed',
-      cause:
-        'MediaConvert job 1795230000000-a1b2c3 failed with error 1030: Video codec [indeo4] is not a supported input video codec',
+    const [failure] = sfn.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input);
+    expect(failure).toMatchObject({ taskToken: record.taskToken, error: 'SourceRejected' });
+    expect(JSON.parse(failure?.cause ?? '{}')).toEqual({
+      errorType: 'SourceRejected',
+      errorMessage: 'the uploaded file uses a codec or container that is not supported',
+      reason: 'mediaconvert-1030',
     });
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
     expect(dynamo).toHaveReceivedCommand(DeleteCommand);
+  });
+
+  it("answers ERROR that is the stack's fault (1401, permissions) with MediaConvert's code and message, for the operator", async () => {
+    jobIsKnown();
+    const denied = structuredClone(failed);
+    Object.assign(denied.detail, { errorCode: 1401, errorMessage: 'Access Denied on the output bucket' });
+
+    await expect(handler(denied)).resolves.toEqual({ outcome: 'failed' });
+
+    expect(sfn).toHaveReceivedCommandWith(SendTaskFailureCommand, {
+      taskToken: record.taskToken,
+      error: 'MediaConvertJobFailed',
+      cause: 'MediaConvert job 1795230000000-a1b2c3 failed with error 1401: Access Denied on the output bucket',
+    });
   });
 
   it('answers CANCELED with SendTaskFailure', async () => {

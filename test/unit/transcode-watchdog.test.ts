@@ -87,7 +87,7 @@ describe('transcode-watchdog', () => {
       .on(ScanCommand)
       .resolves({ Items: [waiting(1, 'job-error'), waiting(2, 'job-canceled'), waiting(3, 'job-gone')] });
     jobs({
-      'job-error': { Status: 'ERROR', ErrorCode: 1030, ErrorMessage: 'Input file is unreadable' },
+      'job-error': { Status: 'ERROR', ErrorCode: 1401, ErrorMessage: 'Access denied to the output bucket' },
       'job-canceled': { Status: 'CANCELED' },
       'job-gone': 'gone',
     });
@@ -99,7 +99,7 @@ describe('transcode-watchdog', () => {
       {
         taskToken: 'token-1',
         error: 'MediaConvertJobFailed',
-        cause: 'MediaConvert job job-error failed with error 1030: Input file is unreadable',
+        cause: 'MediaConvert job job-error failed with error 1401: Access denied to the output bucket',
       },
       { taskToken: 'token-2', error: 'MediaConvertJobCanceled', cause: 'MediaConvert job job-canceled was canceled' },
       { taskToken: 'token-3', error: 'MediaConvertJobMissing', cause: 'MediaConvert job job-gone does not exist' },
@@ -109,6 +109,18 @@ describe('transcode-watchdog', () => {
       { correlationId: 'correlation-2' },
       { correlationId: 'correlation-3' },
     ]);
+  });
+
+  it("rejects the source of a job whose event was lost when its error code is the file's own fault", async () => {
+    dynamo.on(ScanCommand).resolves({ Items: [waiting(1, 'job-bad-file')] });
+    jobs({ 'job-bad-file': { Status: 'ERROR', ErrorCode: 1076, ErrorMessage: 'Unexpected end of file' } });
+
+    await handler();
+
+    const [failure] = sfn.commandCalls(SendTaskFailureCommand).map((call) => call.args[0].input);
+    expect(failure?.error).toBe('SourceRejected');
+    expect(JSON.parse(failure?.cause ?? '{}')).toMatchObject({ errorType: 'SourceRejected' });
+    expect(failure?.cause).not.toContain('Unexpected end of file');
   });
 
   it('forgets the token of an execution that no longer waits', async () => {
