@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '../../../local/step-functions/load-definition';
 import { LocalStepFunctions } from '../../../local/step-functions/local-step-functions';
+import { ManualScheduler } from '../../support/manual-scheduler';
 
 const MACHINE = 'arn:aws:states:us-east-1:000000000000:stateMachine:test';
 const WORK = 'arn:aws:lambda:us-east-1:000000000000:function:work';
@@ -30,15 +31,18 @@ const DEFINITION: JsonObject = {
 
 interface World {
   sfn: LocalStepFunctions;
+  /** The HeartbeatSeconds clock: it moves only when a test advances it. */
+  clock: ManualScheduler;
   tokens: string[];
   workCalls: unknown[];
   failWork: { times: number };
 }
 
 async function open(dataDir: string, failWork = { times: 0 }): Promise<World> {
-  const world = { tokens: [] as string[], workCalls: [] as unknown[], failWork } as World;
+  const world = { tokens: [] as string[], workCalls: [] as unknown[], failWork, clock: new ManualScheduler() } as World;
   world.sfn = await LocalStepFunctions.open({
     dataDir,
+    scheduler: world.clock,
     stateMachineArn: MACHINE,
     definition: DEFINITION,
     retryIntervalSeconds: 0,
@@ -138,6 +142,10 @@ describe('local Step Functions', () => {
       name: 'hb',
       input: '{}',
     });
+    await until(() => world.tokens.length === 1);
+    await world.clock.advance(999);
+    expect((await describe_(world, executionArn as string)).status).toBe('RUNNING');
+    await world.clock.advance(1);
     await world.sfn.idle();
     const execution = await describe_(world, executionArn as string);
     expect(execution).toMatchObject({
