@@ -12,6 +12,9 @@ export interface HistoryEvent {
   error?: string;
   cause?: string;
   redriveCount?: number;
+  /** TaskFailed: the integration as Step Functions names it (`lambda` / `invoke.waitForTaskToken`, ...). */
+  resourceType?: string;
+  resource?: string;
 }
 
 /** One execution as local Step Functions keeps it on disk: enough to describe it, list its history and redrive it. */

@@ -36,7 +36,16 @@ export function listItem(record: ExecutionRecord): Record<string, unknown> {
 
 /** GetExecutionHistory's events: the AWS event types and detail fields the console shows. */
 export function historyEvents(record: ExecutionRecord): Record<string, unknown>[] {
-  return record.history.map((event) => {
+  // Retries and catches are kept in the record for local inspection; Step Functions' history has no such event
+  // types (a retry shows as the task scheduled again), so GetExecutionHistory leaves them out, and a TaskFailed only
+  // exists for a Task state's integration (resourceType and resource are required in the API's TaskFailedEventDetails).
+  const listed = record.history.filter(
+    (event) =>
+      event.type !== 'StateRetried' &&
+      event.type !== 'StateCaught' &&
+      (event.type !== 'TaskFailed' || event.resourceType !== undefined),
+  );
+  return listed.map((event) => {
     const base = {
       id: event.id,
       previousEventId: event.id - 1,
@@ -58,7 +67,7 @@ export function historyEvents(record: ExecutionRecord): Record<string, unknown>[
         [event.type === 'TaskFailed' ? 'taskFailedEventDetails' : 'executionFailedEventDetails']: {
           error: event.error,
           cause: event.cause,
-          ...(event.stateName ? { resource: event.stateName } : {}),
+          ...(event.type === 'TaskFailed' ? { resourceType: event.resourceType, resource: event.resource } : {}),
         },
       };
     }

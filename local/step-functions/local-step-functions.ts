@@ -352,6 +352,7 @@ export class LocalStepFunctions implements LocalService {
         this.append(record, {
           type: event.type === 'StateFailed' ? 'TaskFailed' : event.type,
           stateName: event.state.name,
+          ...taskResource(states[event.state.name]),
           ...(event.Error === undefined ? {} : { error: event.Error, cause: causeText(event.Cause) }),
         });
       } else if (event.type.startsWith('Execution') && event.type !== 'ExecutionStarted') {
@@ -447,6 +448,20 @@ export class LocalStepFunctions implements LocalService {
     record.stopAnnounced = true;
     return true;
   }
+}
+
+/**
+ * A Task state's integration as TaskFailed names it: `arn:aws:states:::lambda:invoke.waitForTaskToken` is resourceType
+ * `lambda`, resource `invoke.waitForTaskToken`; `...:::aws-sdk:cloudfront:createInvalidation` is `aws-sdk:cloudfront`,
+ * `createInvalidation`; a bare Lambda ARN is `lambda` / `invoke`. Other states fail without a TaskFailed event.
+ */
+function taskResource(state: JsonObject | undefined): { resourceType?: string; resource?: string } {
+  if (state?.Type !== 'Task' || typeof state.Resource !== 'string') return {};
+  const arn = state.Resource;
+  if (arn.startsWith('arn:aws:lambda:')) return { resourceType: 'lambda', resource: 'invoke' };
+  const service = arn.replace(/^arn:aws:states:::/, '');
+  const cut = service.lastIndexOf(':');
+  return cut > 0 ? { resourceType: service.slice(0, cut), resource: service.slice(cut + 1) } : {};
 }
 
 function causeText(cause: unknown): string {

@@ -87,6 +87,9 @@ export async function runTask(context: TaskContext, params: Json, deps: TaskDepe
       context.executionArn,
       typeof heartbeat === 'number' ? heartbeat : undefined,
     );
+    // The callback may answer before the submitting function returns (a job that fails at once): the answer waits
+    // in `settled`, which must not count as an unhandled rejection meanwhile (Node would end the process).
+    settled.catch(() => undefined);
     const { FunctionName, Payload } = replaceToken(params, context.placeholder, token) as {
       FunctionName: string;
       Payload: unknown;
