@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LambdaFunctionError } from './lambda-function-error';
 import { functionArn } from './local-stack';
+import { stackShape } from './stack-shape';
 
 export { LambdaFunctionError };
 
@@ -20,60 +21,100 @@ export interface LocalLambdaContext {
 type Handler = (event: unknown, context: LocalLambdaContext) => Promise<unknown>;
 interface FunctionDefinition {
   timeoutSeconds: number;
+  memoryMb: number;
   load: () => Promise<Handler>;
 }
 
 const asHandler = (module: { handler: unknown }): Handler => module.handler as Handler;
 
 /**
- * The functions of serverless.yml, by their serverless names. Modules load on first use, after the runtime has
- * set the environment they read at cold start, exactly as a Lambda container does.
+ * How each function's handler module is loaded, by its serverless name: static imports, so the CLI's bundle holds
+ * them. Modules load on first use, after the runtime has set the environment they read at cold start, exactly as a
+ * Lambda container does. Everything else about a function (handler path, timeout, memory) is serverless.yml's.
  */
-const FUNCTIONS: Record<string, FunctionDefinition> = {
+const LOADERS: Record<string, { module: string; load: () => Promise<Handler> }> = {
   startPublish: {
-    timeoutSeconds: 6,
+    module: 'functions/start-publish/handler',
     load: async () => asHandler(await import('../../functions/start-publish/handler')),
   },
   probeSource: {
-    timeoutSeconds: 60,
+    module: 'functions/probe-source/handler',
     load: async () => asHandler(await import('../../functions/probe-source/handler')),
   },
   submitTranscode: {
-    timeoutSeconds: 30,
+    module: 'functions/submit-transcode/handler',
     load: async () => asHandler(await import('../../functions/submit-transcode/handler')),
   },
   transcodeCallback: {
-    timeoutSeconds: 6,
+    module: 'functions/transcode-callback/handler',
     load: async () => asHandler(await import('../../functions/transcode-callback/handler')),
   },
   settleStoppedExecution: {
-    timeoutSeconds: 30,
+    module: 'functions/settle-stopped-execution/handler',
     load: async () => asHandler(await import('../../functions/settle-stopped-execution/handler')),
   },
   transcodeWatchdog: {
-    timeoutSeconds: 60,
+    module: 'functions/transcode-watchdog/handler',
     load: async () => asHandler(await import('../../functions/transcode-watchdog/handler')),
   },
   registerAsset: {
-    timeoutSeconds: 60,
+    module: 'functions/register-asset/handler',
     load: async () => asHandler(await import('../../functions/register-asset/handler')),
   },
-  redrive: { timeoutSeconds: 300, load: async () => asHandler(await import('../../functions/redrive/handler')) },
   createUpload: {
-    timeoutSeconds: 10,
+    module: 'functions/create-upload/handler',
     load: async () => asHandler(await import('../../functions/create-upload/handler')),
   },
-  listVideos: { timeoutSeconds: 10, load: async () => asHandler(await import('../../functions/list-videos/handler')) },
-  getVideo: { timeoutSeconds: 10, load: async () => asHandler(await import('../../functions/get-video/handler')) },
   authorizePlayback: {
-    timeoutSeconds: 10,
+    module: 'functions/authorize-playback/handler',
     load: async () => asHandler(await import('../../functions/authorize-playback/handler')),
   },
   unpublishVideo: {
-    timeoutSeconds: 30,
+    module: 'functions/unpublish-video/handler',
     load: async () => asHandler(await import('../../functions/unpublish-video/handler')),
   },
+  redrive: {
+    module: 'functions/redrive/handler',
+    load: async () => asHandler(await import('../../functions/redrive/handler')),
+  },
+  listVideos: {
+    module: 'functions/list-videos/handler',
+    load: async () => asHandler(await import('../../functions/list-videos/handler')),
+  },
+  getVideo: {
+    module: 'functions/get-video/handler',
+    load: async () => asHandler(await import('../../functions/get-video/handler')),
+  },
 };
+
+/** serverless.yml's functions, each with its loader; a function on one side only is a wiring error, said at once. */
+function functionDefinitions(): Record<string, FunctionDefinition> {
+  const definitions: Record<string, FunctionDefinition> = {};
+  const { functions } = stackShape();
+  for (const [name, shape] of functions) {
+    const loader = LOADERS[name];
+    if (loader?.module === undefined || `${loader.module}.handler` !== shape.handler) {
+      throw new Error(`local mode has no loader for ${name} (${shape.handler}) of serverless.yml`);
+    }
+    definitions[name] = { timeoutSeconds: shape.timeoutSeconds, memoryMb: shape.memoryMb, load: loader.load };
+  }
+  for (const name of Object.keys(LOADERS)) {
+    if (!functions.has(name)) throw new Error(`local mode loads ${name}, which serverless.yml does not declare`);
+  }
+  return definitions;
+}
+
+const FUNCTIONS = functionDefinitions();
+
+/** What local mode runs each function with (for the local/cloud agreement test and inspection). */
+export function localFunctionSettings(): { name: string; handler: string; timeoutSeconds: number; memoryMb: number }[] {
+  return Object.entries(FUNCTIONS).map(([name, definition]) => ({
+    name,
+    handler: `${LOADERS[name]?.module ?? ''}.handler`,
+    timeoutSeconds: definition.timeoutSeconds,
+    memoryMb: definition.memoryMb,
+  }));
+}
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -96,7 +137,7 @@ export class LocalLambda {
       functionName: name,
       functionVersion: '$LATEST',
       invokedFunctionArn: functionArn(name),
-      memoryLimitInMB: '1024',
+      memoryLimitInMB: String(definition.memoryMb),
       awsRequestId: randomUUID(),
       logGroupName: `/aws/lambda/${name}`,
       logStreamName: 'local',

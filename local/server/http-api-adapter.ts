@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logger } from '../../functions/commons/logger';
+import { stackShape } from '../runtime/stack-shape';
 import { decodePathSegment, LocalRequestRefused, readBody, refusals } from './request-guards';
 
-/** The HTTP API's routes (serverless.yml `httpApi` events), by the function that serves each. */
-export const API_ROUTES = [
-  { method: 'POST', path: '/uploads', functionName: 'createUpload' },
-  { method: 'GET', path: '/videos', functionName: 'listVideos' },
-  { method: 'GET', path: '/videos/{assetId}', functionName: 'getVideo' },
-  { method: 'POST', path: '/play/{assetId}', functionName: 'authorizePlayback' },
-  { method: 'POST', path: '/videos/{assetId}/unpublish', functionName: 'unpublishVideo' },
-] as const;
+/** The HTTP API's routes: serverless.yml's `httpApi` events, by the function that serves each. */
+export const API_ROUTES = stackShape().routes;
 
 type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
 
