@@ -137,8 +137,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const app = deferredListener();
   const edgeDeferred = deferredListener();
-  const appServer = createServer(app.listener);
-  const edgeServer = createServer(edgeDeferred.listener);
+  // Idle keep-alive connections stay open longer than any client keeps them (players, fetch: 4-5 s), so a client
+  // never sends on a socket the server has just closed (ECONNRESET on a busy machine).
+  const serverOptions = { keepAliveTimeout: 65_000, headersTimeout: 66_000 };
+  const appServer = createServer(serverOptions, app.listener);
+  const edgeServer = createServer(serverOptions, edgeDeferred.listener);
   const appPort = await listen(appServer, options.port ?? 8450);
   const edgePort = await listen(edgeServer, options.edgePort ?? appPort + 1);
   const endpoints: LocalEndpoints = {

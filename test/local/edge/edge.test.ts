@@ -58,9 +58,11 @@ const nowSeconds = () => Math.floor(clockMs / 1000);
 const folderOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
 const assetPrefixOf = (path: string) => path.split('/').slice(0, 4).join('/');
 
+/** One connection per request (agent: false): a kept-alive socket that the server closes while idle, which a loaded
+ * machine makes likely, would fail the next request with ECONNRESET. */
 function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { method, headers }, (res) => {
+    const req = httpRequest(`${base}${path}`, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
