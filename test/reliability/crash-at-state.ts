@@ -20,6 +20,8 @@ export interface CrashAt {
   state: string;
   /** The tool that state runs, held until the crash: its variable (FFMPEG_PATH, FFPROBE_PATH) and real binary. */
   tool: { variable: 'FFMPEG_PATH' | 'FFPROBE_PATH'; binary: string };
+  /** Hold only the runs whose arguments contain this (default: every run). */
+  holdWhen?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface CrashAt {
  * that waits on a FIFO nobody writes. After the restart, the real tool runs. One state per test file: the functions
  * keep the URLs of the first runtime of their process, as a Lambda container keeps its cold-start configuration.
  */
-export function describeCrashAt({ state, tool }: CrashAt): void {
+export function describeCrashAt({ state, tool, holdWhen = '' }: CrashAt): void {
   const CLIP = { durationSeconds: 2, width: 320, height: 180 };
 
   let dataDir: string;
@@ -47,7 +49,10 @@ export function describeCrashAt({ state, tool }: CrashAt): void {
     const fifo = join(dataDir, 'tool-held');
     await run('mkfifo', [fifo]);
     const heldTool = join(dataDir, 'tool-held.sh');
-    await writeFile(heldTool, `#!/bin/sh\nread held < '${fifo}'\nexec '${tool.binary}' "$@"\n`);
+    await writeFile(
+      heldTool,
+      `#!/bin/sh\ncase "$*" in *'${holdWhen}'*) read held < '${fifo}';; esac\nexec '${tool.binary}' "$@"\n`,
+    );
     await chmod(heldTool, 0o755);
 
     const [port = 0, edgePort = 0] = await stablePorts(2);
