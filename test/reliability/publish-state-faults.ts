@@ -43,11 +43,6 @@ const DYNAMODB = {
   exhausted: { name: 'InternalServerError', status: 500 },
 };
 
-/** The name the state's Retry and Catch see for a service's error. */
-export function retriedAs(fault: StateFault, name: string): string {
-  return fault.via === 'function' ? name : `${fault.service}.${name}`;
-}
-
 export const PUBLISH_STATE_FAULTS: StateFault[] = [
   {
     state: 'ProbeSource',

@@ -63,3 +63,10 @@ export function retriesOf(execution: ExecutionRecord | undefined, state: string)
     return [failure.error ?? ''];
   });
 }
+
+/** The errors `state` failed with, in order (each attempt that failed, retried or not). */
+export function failuresOf(execution: ExecutionRecord | undefined, state: string): string[] {
+  return (execution?.history ?? [])
+    .filter((event) => event.type === 'TaskFailed' && event.stateName === state)
+    .map((event) => event.error ?? '');
+}
