@@ -1,8 +1,8 @@
 /**
  * Jest runs TypeScript through esbuild (already a dependency); `npm run typecheck` does the type checking.
- * Three projects: `fast` (unit, state machine, templates, stack: the inner loop, `npm run test:fast`), `local`
- * (each local service against real files and ffmpeg) and `e2e` (local mode end to end, the CLI, the browser).
- * `npm test` runs all three.
+ * Four projects: `fast` (unit, state machine, templates, stack: the inner loop, `npm run test:fast`), `local`
+ * (each local service against real files and ffmpeg), `e2e` (local mode end to end, the CLI, the browser) and
+ * `reliability` (faults at every state, crashes, concurrency, property-based parser tests). `npm test` runs all.
  */
 const shared = {
   testEnvironment: 'node',
@@ -34,6 +34,13 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/local/e2e/**/*.test.ts'],
       // Every answer a local service gives during these runs is checked against AWS's API models.
+      setupFilesAfterEnv: ['<rootDir>/test/support/seam-conformance.setup.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      // Injected faults answer with errors AWS's API models declare: checked like every other answer.
       setupFilesAfterEnv: ['<rootDir>/test/support/seam-conformance.setup.ts'],
     },
   ],

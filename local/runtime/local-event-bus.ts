@@ -33,13 +33,18 @@ export class LocalEventBus {
     }
   };
 
-  /** Resolves when every event published so far has been delivered or dead-lettered. */
+  /**
+   * Resolves when every event published so far has been delivered or dead-lettered, including events published
+   * while waiting. Each rule's queue is awaited once per new tail: a tail already settled is never awaited again,
+   * so the wait ends (re-awaiting settled tails would only queue microtasks and starve the event loop).
+   */
   async idle(): Promise<void> {
-    let pending = [...this.queues.values()];
-    while (pending.length > 0) {
+    const settled = new Set<Promise<void>>();
+    for (;;) {
+      const pending = [...this.queues.values()].filter((queue) => !settled.has(queue));
+      if (pending.length === 0) return;
       await Promise.all(pending);
-      const now = [...this.queues.values()];
-      pending = now.filter((queue) => !pending.includes(queue));
+      for (const queue of pending) settled.add(queue);
     }
   }
 

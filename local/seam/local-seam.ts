@@ -8,7 +8,11 @@ export type SeamAnswer =
   | { service: AwsServiceName; command: string; input: CommandInput; error: unknown };
 export type SeamObserver = (answer: SeamAnswer) => void;
 
+/** A test's fault: the error to answer a call with instead of the local service, or undefined to let it through. */
+export type SeamFault = (call: { service: AwsServiceName; command: string; input: CommandInput }) => Error | undefined;
+
 const observers = new Set<SeamObserver>();
+const faults = new Set<SeamFault>();
 
 /**
  * Lets a test see every call through every seam in this process (to check them against AWS's API models); returns
@@ -17,6 +21,23 @@ const observers = new Set<SeamObserver>();
 export function observeSeamAnswers(observer: SeamObserver): () => void {
   observers.add(observer);
   return () => observers.delete(observer);
+}
+
+/**
+ * Lets a test answer chosen calls with an error, as the service would in an outage (the reliability suite); returns
+ * the function that removes the fault. With no fault set the seam does nothing extra.
+ */
+export function injectSeamFault(fault: SeamFault): () => void {
+  faults.add(fault);
+  return () => faults.delete(fault);
+}
+
+function injectedFault(service: AwsServiceName, command: string, input: CommandInput): Error | undefined {
+  for (const fault of faults) {
+    const error = fault({ service, command, input });
+    if (error) return error;
+  }
+  return undefined;
 }
 
 /**
@@ -35,11 +56,13 @@ export class LocalSeam {
   async call(service: AwsServiceName, command: string, input: CommandInput): Promise<Record<string, unknown>> {
     const local = this.services.get(service);
     if (!local) throw new LocalServiceError('UnknownService', `no local implementation of ${service}`);
-    if (observers.size === 0) return local.handle(command, input);
+    if (observers.size === 0 && faults.size === 0) return local.handle(command, input);
     const report = (answer: SeamAnswer) => {
       for (const observer of observers) observer(answer);
     };
     try {
+      const fault = injectedFault(service, command, input);
+      if (fault) throw fault;
       const output = await local.handle(command, input);
       report({ service, command, input, output });
       return output;
