@@ -43,12 +43,17 @@ export function smilManifest(source: SmilSource): string {
         : ' includeAudio="false"';
     return `      <video src="${escapeXml(name)}"${audio}/>`;
   });
+  return smilDocument(videos);
+}
+
+/** The .smil document around its `<switch>` elements (each already an XML line), as AWS's example lays it out. */
+export function smilDocument(switchElements: string[]): string {
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<smil>',
     '  <body>',
     '    <switch>',
-    ...videos,
+    ...switchElements,
     '    </switch>',
     '  </body>',
     '</smil>',

@@ -4,7 +4,7 @@ import { logger } from '../commons/logger';
 import { TRANSCODE_FAILURE } from '../commons/transcode-failures';
 import type { TranscodeJobRecord } from '../commons/transcode-job-record';
 import { verdictForJobError } from '../commons/job-error-verdict';
-import { isStaleToken, sendFailure, sendHeartbeat, sendSuccess } from './answer-waiting-execution';
+import { isStaleToken, sendFailure, sendHeartbeat, sendSuccess } from '../commons/answer-waiting-transcode';
 import { readJobStateChange, type JobStateDetail } from './job-state-event';
 import { summariseJobOutputs, TranscodeOutputsMissing } from './summarise-job-outputs';
 import { findJobRecord, forgetJobRecord } from './transcode-job-records';

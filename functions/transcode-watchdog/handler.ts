@@ -1,6 +1,6 @@
 import { requiredEnv } from '../commons/config';
 import { logger } from '../commons/logger';
-import { isStaleToken, sendFailure, sendHeartbeat } from '../transcode-callback/answer-waiting-execution';
+import { isStaleToken, sendFailure, sendHeartbeat } from '../commons/answer-waiting-transcode';
 import { judgeWaitingJob } from './judge-waiting-job';
 import { forgetJobRecord, getJobState, waitingJobRecords } from './waiting-jobs';
 

@@ -1,7 +1,7 @@
 import { SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { stepFunctions } from '../commons/clients/step-functions';
-import { isAwsError } from '../commons/errors';
-import type { TranscodeResult } from '../commons/types';
+import { stepFunctions } from './clients/step-functions';
+import { isAwsError } from './errors';
+import type { TranscodeResult } from './types';
 
 /** The execution no longer waits on this token (timed out, aborted, or redriven with a new token). */
 export function isStaleToken(error: unknown): boolean {
